@@ -1,0 +1,159 @@
+//! The command line: parse arguments, call the stages, report errors at the edge.
+
+use crate::config::Config;
+use crate::data::queries::QueryDir;
+use crate::demo::{self, DemoOptions};
+use crate::metrics::period::Period;
+use crate::run::{self, RunOptions};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "xbrief", version, about = "Experience briefings from customer, employee and financial exports")]
+struct Cli {
+    /// The configuration file.
+    #[arg(long, global = true, default_value = "config/xbrief.yaml")]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run jobs once, now.
+    Run {
+        /// Jobs to run (see `jobs:` in the config).
+        #[arg(required_unless_present = "all")]
+        jobs: Vec<String>,
+        /// Run every job of the config.
+        #[arg(long, conflicts_with = "jobs")]
+        all: bool,
+        /// Period: `2026-10` (month), `2026-Q3` (quarter) or `2026-W42` (ISO week); default:
+        /// the job's last complete period.
+        #[arg(long, value_parser = parse_period)]
+        period: Option<Period>,
+        /// Read the exports by their contract names from this folder.
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Output folder (default: `paths.output` of the config).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write the CSV exports and the manifest only: no PDFs, no email.
+        #[arg(long)]
+        exports_only: bool,
+    },
+    /// Write deterministic demo exports (same arguments → same bytes).
+    Demo {
+        #[arg(long, default_value = "demo-data")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 60)]
+        sites: usize,
+        #[arg(long, default_value_t = 24)]
+        months: usize,
+        /// Customer responses per site-month: `K`, or a range `MIN-MAX`.
+        #[arg(long, default_value = "40-400")]
+        responses_per_site_month: String,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Last month of data (`2026-10`); default: the last complete month.
+        #[arg(long, value_parser = parse_period)]
+        until: Option<Period>,
+    },
+}
+
+fn parse_period(text: &str) -> Result<Period, String> {
+    Period::parse(text).map_err(|e| e.to_string())
+}
+
+fn parse_range(text: &str) -> Result<(usize, usize), String> {
+    let error = || format!("invalid --responses-per-site-month `{text}`: expected a number or MIN-MAX");
+    let (low, high) = text.split_once('-').unwrap_or((text, text));
+    let low: usize = low.trim().parse().map_err(|_| error())?;
+    let high: usize = high.trim().parse().map_err(|_| error())?;
+    if low == 0 || low > high {
+        return Err(error());
+    }
+    Ok((low, high))
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match execute(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn execute(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Demo { out, sites, months, responses_per_site_month, seed, until } => {
+            let (responses_min, responses_max) = parse_range(&responses_per_site_month)?;
+            let options = DemoOptions {
+                out,
+                sites,
+                months,
+                responses_min,
+                responses_max,
+                seed,
+                until: until.unwrap_or_else(|| demo::default_until(today())),
+            };
+            let started = std::time::Instant::now();
+            demo::generate(&options, &QueryDir::new(Path::new("queries"))).map_err(|e| e.to_string())?;
+            eprintln!(
+                "demo exports written to {} in {:.1} s",
+                options.out.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Run { jobs, all, period, data, out, exports_only } => {
+            let config = Config::load(&cli.config).map_err(|e| e.to_string())?;
+            let names: Vec<String> = if all { config.jobs.keys().cloned().collect() } else { jobs };
+            let mut selected = Vec::new();
+            for name in &names {
+                let job = config.job(name).ok_or_else(|| {
+                    let known: Vec<&str> = config.jobs.keys().map(String::as_str).collect();
+                    format!("unknown job `{name}`: expected one of {}", known.join(", "))
+                })?;
+                selected.push(job);
+            }
+            let options = RunOptions { period, data_dir: data, out_dir: out, exports_only };
+            let data_dir = run::data_dir(&config, &options);
+            if config.file.data.demo_if_missing && options.data_dir.is_none() && demo::missing(&data_dir) {
+                eprintln!("no exports in {}: generating the demo exports first", data_dir.display());
+                let demo = DemoOptions {
+                    out: data_dir.clone(),
+                    sites: 60,
+                    months: 24,
+                    responses_min: 40,
+                    responses_max: 400,
+                    seed: 42,
+                    until: demo::default_until(today()),
+                };
+                demo::generate(&demo, &QueryDir::new(Path::new(&config.file.paths.queries))).map_err(|e| e.to_string())?;
+            }
+            for job in selected {
+                let summary = run::run_job(&config, job, &options).map_err(|e| format!("job {}: {e}", job.name))?;
+                eprintln!(
+                    "{} {}: {} briefings, {} messages, outputs in {} ({:.2} s, peak RSS {:.0} MiB)",
+                    summary.job,
+                    summary.period,
+                    summary.briefings,
+                    summary.messages,
+                    summary.folder.display(),
+                    summary.seconds,
+                    run::peak_rss_mib()
+                );
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,313 @@
+//! Loading and validating `config/xbrief.yaml`. Validation collects every error, each
+//! with file, line and column, instead of stopping at the first.
+
+use super::model::{
+    Audience, ComponentName, ConfigFile, DecimalValue, JobSection, PeriodRule,
+};
+use crate::metrics::period::PeriodKind;
+use chrono_tz::Tz;
+use rust_decimal::Decimal;
+use serde_saphyr::{Location, Spanned};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// One problem in a config file, where it is and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    pub line: u64,
+    pub column: u64,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file.display(), self.line, self.column, self.message)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read config file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<ConfigError>),
+}
+
+/// The validated configuration of a run.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub path: PathBuf,
+    pub file: ConfigFile,
+    pub timezone: Tz,
+    pub jobs: BTreeMap<String, Job>,
+    pub scorecard: ScorecardPolicy,
+    /// SHA-256 of the effective config (defaults filled in), for the audit trail.
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub name: String,
+    pub audience: Audience,
+    pub period_kind: PeriodKind,
+    pub schedule: String,
+    pub timezone: Tz,
+    pub recipients: Vec<String>,
+    pub hr_recipients: Vec<String>,
+    pub scorecard_export: bool,
+    pub eligible_sites_only: bool,
+}
+
+/// The compensation policy of metrics.md §7, in decimals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScorecardPolicy {
+    pub cap: Decimal,
+    pub payout_threshold: Decimal,
+    pub payout_target: Decimal,
+    pub payout_maximum: Decimal,
+    pub components: Vec<ComponentPolicy>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComponentPolicy {
+    pub name: ComponentName,
+    pub weight: Decimal,
+    pub threshold: Decimal,
+    pub target: Decimal,
+    pub maximum: Decimal,
+    pub min_n: u32,
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config, LoadError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| LoadError::Read { path: path.to_path_buf(), source })?;
+        Config::from_yaml(path, &text)
+    }
+
+    pub fn from_yaml(path: &Path, text: &str) -> Result<Config, LoadError> {
+        let file: ConfigFile = serde_saphyr::from_str(text).map_err(|error| {
+            let (line, column) = error
+                .location()
+                .map(|location| (location.line(), location.column()))
+                .unwrap_or((1, 1));
+            LoadError::Invalid(vec![ConfigError {
+                file: path.to_path_buf(),
+                line,
+                column,
+                message: first_line(&error.to_string()),
+            }])
+        })?;
+        Validator { path, errors: Vec::new() }.validate(file)
+    }
+
+    pub fn job(&self, name: &str) -> Option<&Job> {
+        self.jobs.get(name)
+    }
+}
+
+/// serde-saphyr renders a snippet below its message; the location is reported separately.
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or(message).trim().to_string()
+}
+
+struct Validator<'a> {
+    path: &'a Path,
+    errors: Vec<ConfigError>,
+}
+
+impl Validator<'_> {
+    fn error(&mut self, at: Location, message: String) {
+        self.errors.push(ConfigError {
+            file: self.path.to_path_buf(),
+            line: at.line().max(1),
+            column: at.column().max(1),
+            message,
+        });
+    }
+
+    fn timezone(&mut self, value: &Spanned<String>) -> Option<Tz> {
+        match Tz::from_str(&value.value) {
+            Ok(tz) => Some(tz),
+            Err(_) => {
+                self.error(
+                    value.referenced,
+                    format!("unknown time zone `{}`: expected an IANA name such as `Europe/Paris`", value.value),
+                );
+                None
+            }
+        }
+    }
+
+    fn address(&mut self, value: &Spanned<String>, allowed: &[String], what: &str) {
+        match lettre::message::Mailbox::from_str(&value.value) {
+            Err(_) => self.error(
+                value.referenced,
+                format!("invalid {what} `{}`: expected an email address such as `name@example.com`", value.value),
+            ),
+            Ok(mailbox) => {
+                let domain = mailbox.email.domain().to_ascii_lowercase();
+                if !allowed.is_empty() && !allowed.contains(&domain) {
+                    self.error(
+                        value.referenced,
+                        format!(
+                            "{what} `{}` is outside delivery.allowed_domains ({})",
+                            value.value,
+                            allowed.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn validate(mut self, file: ConfigFile) -> Result<Config, LoadError> {
+        let timezone = self.timezone(&file.timezone);
+        if !["en", "fr", "el"].contains(&file.language.value.as_str()) {
+            self.error(
+                file.language.referenced,
+                format!("unknown language `{}`: expected one of en, fr, el", file.language.value),
+            );
+        }
+        let allowed: Vec<String> = file
+            .delivery
+            .allowed_domains
+            .iter()
+            .map(|domain| domain.value.trim().to_ascii_lowercase())
+            .collect();
+        for domain in &file.delivery.allowed_domains {
+            if domain.value.trim().is_empty() || domain.value.contains('@') {
+                self.error(domain.referenced, format!("invalid domain `{}`: expected a domain such as `example.com`", domain.value));
+            }
+        }
+        self.address(&file.delivery.from, &[], "sender");
+        if let Some(reply_to) = &file.delivery.reply_to {
+            self.address(reply_to, &[], "reply-to address");
+        }
+        for admin in &file.delivery.admins {
+            self.address(admin, &allowed, "admin address");
+        }
+        let scorecard = self.scorecard(&file);
+        let mut jobs = BTreeMap::new();
+        for (name, section) in &file.jobs {
+            if let Some(job) = self.job(name, section, timezone, &allowed) {
+                jobs.insert(name.clone(), job);
+            }
+        }
+        if file.jobs.is_empty() {
+            self.error(Location::UNKNOWN, "no jobs: expected at least one entry under `jobs`".into());
+        }
+        if !self.errors.is_empty() {
+            self.errors.sort_by_key(|e| (e.line, e.column));
+            return Err(LoadError::Invalid(self.errors));
+        }
+        let effective = serde_json::to_vec(&file).expect("the config serializes");
+        Ok(Config {
+            path: self.path.to_path_buf(),
+            timezone: timezone.expect("checked above"),
+            jobs,
+            scorecard: scorecard.expect("checked above"),
+            sha256: hex::encode(Sha256::digest(&effective)),
+            file,
+        })
+    }
+
+    fn job(&mut self, name: &str, section: &JobSection, default_tz: Option<Tz>, allowed: &[String]) -> Option<Job> {
+        let errors_before = self.errors.len();
+        let timezone = match &section.timezone {
+            Some(value) => self.timezone(value),
+            None => default_tz,
+        };
+        if let Err(error) = croner::Cron::from_str(&section.schedule.value) {
+            self.error(
+                section.schedule.referenced,
+                format!("invalid cron schedule `{}` of job `{name}`: {error}", section.schedule.value),
+            );
+        }
+        for recipient in &section.recipients {
+            self.address(recipient, allowed, "recipient");
+        }
+        for recipient in &section.hr_recipients {
+            self.address(recipient, allowed, "HR recipient");
+        }
+        if section.audience == Audience::Executive && section.recipients.is_empty() {
+            self.error(
+                section.schedule.referenced,
+                format!("job `{name}` has the executive audience but no `recipients`"),
+            );
+        }
+        if self.errors.len() > errors_before {
+            return None;
+        }
+        Some(Job {
+            name: name.to_string(),
+            audience: section.audience,
+            period_kind: match section.period {
+                PeriodRule::PreviousWeek => PeriodKind::Week,
+                PeriodRule::PreviousMonth => PeriodKind::Month,
+                PeriodRule::PreviousQuarter => PeriodKind::Quarter,
+            },
+            schedule: section.schedule.value.clone(),
+            timezone: timezone?,
+            recipients: section.recipients.iter().map(|r| r.value.clone()).collect(),
+            hr_recipients: section.hr_recipients.iter().map(|r| r.value.clone()).collect(),
+            scorecard_export: section.scorecard_export || !section.hr_recipients.is_empty(),
+            eligible_sites_only: section.eligible_sites_only,
+        })
+    }
+
+    fn scorecard(&mut self, file: &ConfigFile) -> Option<ScorecardPolicy> {
+        let errors_before = self.errors.len();
+        let section = &file.scorecard;
+        let DecimalValue(cap) = section.cap.value;
+        if cap <= Decimal::ZERO {
+            self.error(section.cap.referenced, format!("scorecard.cap must be positive, found {cap}"));
+        }
+        let payout = &section.payout;
+        if !(payout.threshold.0 < payout.target.0 && payout.target.0 < payout.maximum.0) {
+            self.error(
+                section.cap.referenced,
+                "scorecard.payout points must be ordered threshold < target < maximum".into(),
+            );
+        }
+        let mut components = Vec::new();
+        for (name, component) in &section.components {
+            let at = component.referenced;
+            let c = &component.value;
+            if c.weight.0 <= Decimal::ZERO {
+                self.error(at, format!("scorecard component `{}`: weight must be positive, found {}", name.as_str(), c.weight.0));
+            }
+            if !(c.threshold.0 < c.target.0 && c.target.0 < c.maximum.0) {
+                self.error(
+                    at,
+                    format!(
+                        "scorecard component `{}`: expected threshold < target < maximum, found {} / {} / {}",
+                        name.as_str(), c.threshold.0, c.target.0, c.maximum.0
+                    ),
+                );
+            }
+            components.push(ComponentPolicy {
+                name: *name,
+                weight: c.weight.0,
+                threshold: c.threshold.0,
+                target: c.target.0,
+                maximum: c.maximum.0,
+                min_n: c.min_n,
+            });
+        }
+        if components.is_empty() {
+            self.error(section.cap.referenced, "scorecard.components is empty: expected at least one component".into());
+        }
+        (self.errors.len() == errors_before).then(|| ScorecardPolicy {
+            cap,
+            payout_threshold: payout.threshold.0,
+            payout_target: payout.target.0,
+            payout_maximum: payout.maximum.0,
+            components,
+        })
+    }
+}

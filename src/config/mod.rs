@@ -1,0 +1,8 @@
+//! Configuration: load the YAML admins edit, check it whole, and hand the rest of the
+//! run a validated model.
+
+mod load;
+mod model;
+
+pub use load::{Config, ConfigError, Job, LoadError, ScorecardPolicy, ComponentPolicy};
+pub use model::{Audience, ComponentName, ConfigFile, ExportPaths, PeriodRule};

@@ -1,0 +1,254 @@
+//! The configuration as admins write it (`config/xbrief.yaml`), deserialized with
+//! serde-saphyr. Fields that need checks beyond their type keep their source location.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// IANA time zone of every job without its own.
+    pub timezone: Spanned<String>,
+    /// Language of the executive briefing.
+    #[serde(default = "default_language")]
+    pub language: Spanned<String>,
+    pub data: DataSection,
+    #[serde(default)]
+    pub paths: PathsSection,
+    #[serde(default)]
+    pub privacy: PrivacySection,
+    #[serde(default)]
+    pub compare: CompareSection,
+    pub scorecard: ScorecardSection,
+    pub delivery: DeliverySection,
+    pub jobs: BTreeMap<String, JobSection>,
+}
+
+fn default_language() -> Spanned<String> {
+    Spanned::new("en".to_string(), Default::default(), Default::default())
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataSection {
+    /// Folder the export paths are relative to (`run --data DIR` overrides it).
+    pub dir: String,
+    /// Generate the demo exports into `dir` when none of them exists.
+    #[serde(default)]
+    pub demo_if_missing: bool,
+    #[serde(default)]
+    pub exports: ExportPaths,
+}
+
+/// A file or a glob per export, relative to `data.dir`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportPaths {
+    pub sites: String,
+    pub teams: String,
+    pub customer_responses: String,
+    pub employee_responses: String,
+    pub financials: String,
+}
+
+impl Default for ExportPaths {
+    /// The names of the data contract, as `xbrief demo` writes them.
+    fn default() -> Self {
+        ExportPaths {
+            sites: "sites.parquet".into(),
+            teams: "teams.parquet".into(),
+            customer_responses: "customer_responses/*.parquet".into(),
+            employee_responses: "employee_responses/*.parquet".into(),
+            financials: "financials.parquet".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PathsSection {
+    pub queries: String,
+    pub reports: String,
+    pub output: String,
+}
+
+impl Default for PathsSection {
+    fn default() -> Self {
+        PathsSection { queries: "queries".into(), reports: "reports".into(), output: "out".into() }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PrivacySection {
+    pub min_group_size: u32,
+}
+
+impl Default for PrivacySection {
+    fn default() -> Self {
+        PrivacySection { min_group_size: 5 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CompareSection {
+    pub min_n: u32,
+    pub overdispersion: bool,
+}
+
+impl Default for CompareSection {
+    fn default() -> Self {
+        CompareSection { min_n: 30, overdispersion: false }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScorecardSection {
+    pub cap: Spanned<DecimalValue>,
+    pub payout: PayoutPoints,
+    pub components: BTreeMap<ComponentName, Spanned<ComponentSection>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComponentName {
+    CeIndex,
+    EeIndex,
+    CeChange,
+}
+
+impl ComponentName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ComponentName::CeIndex => "ce_index",
+            ComponentName::EeIndex => "ee_index",
+            ComponentName::CeChange => "ce_change",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PayoutPoints {
+    pub threshold: DecimalValue,
+    pub target: DecimalValue,
+    pub maximum: DecimalValue,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComponentSection {
+    pub weight: DecimalValue,
+    pub threshold: DecimalValue,
+    pub target: DecimalValue,
+    pub maximum: DecimalValue,
+    /// Minimum sample: ce_n for ce_index and ce_change (both periods), ee_n for ee_index.
+    pub min_n: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverySection {
+    #[serde(default)]
+    pub transport: Transport,
+    /// Outbox folder of the file transport, relative to the output folder.
+    #[serde(default = "default_outbox")]
+    pub outbox: String,
+    pub from: Spanned<String>,
+    #[serde(default)]
+    pub reply_to: Option<Spanned<String>>,
+    pub allowed_domains: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub admins: Vec<Spanned<String>>,
+}
+
+fn default_outbox() -> String {
+    "outbox".into()
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transport {
+    #[default]
+    File,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobSection {
+    pub audience: Audience,
+    pub period: PeriodRule,
+    /// Five-field cron expression, in the job's time zone.
+    pub schedule: Spanned<String>,
+    #[serde(default)]
+    pub timezone: Option<Spanned<String>>,
+    /// Recipients of the executive briefing.
+    #[serde(default)]
+    pub recipients: Vec<Spanned<String>>,
+    /// Recipients of `scorecard.csv` (HR); setting it includes the scorecard export.
+    #[serde(default)]
+    pub hr_recipients: Vec<Spanned<String>>,
+    /// Write `scorecard.csv` even without HR recipients.
+    #[serde(default)]
+    pub scorecard_export: bool,
+    /// Manager audience: only sites eligible for the scorecard (non-NULL bonus_target).
+    #[serde(default)]
+    pub eligible_sites_only: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    Executive,
+    Manager,
+    Frontline,
+}
+
+impl Audience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Executive => "executive",
+            Audience::Manager => "manager",
+            Audience::Frontline => "frontline",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodRule {
+    PreviousWeek,
+    PreviousMonth,
+    PreviousQuarter,
+}
+
+/// A decimal written in YAML as a number or a string; a number is taken from its
+/// shortest round-trip text, so `0.1` is exactly 0.1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct DecimalValue(pub Decimal);
+
+impl<'de> Deserialize<'de> for DecimalValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Integer(i64),
+            Float(f64),
+            Text(String),
+        }
+        let text = match Written::deserialize(deserializer)? {
+            Written::Integer(value) => value.to_string(),
+            Written::Float(value) => value.to_string(),
+            Written::Text(value) => value,
+        };
+        Decimal::from_str(text.trim())
+            .map(DecimalValue)
+            .map_err(|_| serde::de::Error::custom(format!("expected a decimal number, found `{text}`")))
+    }
+}

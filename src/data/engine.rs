@@ -1,0 +1,57 @@
+//! The embedded DuckDB engine, running the SQL files of `queries/` with bound parameters.
+
+use super::queries::{QueryDir, QueryFileError};
+use duckdb::{Connection, Params, Row};
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    File(#[from] QueryFileError),
+    #[error("query {path} failed: {detail}")]
+    Query { path: PathBuf, detail: String },
+    #[error("cannot start DuckDB: {0}")]
+    Open(String),
+}
+
+pub struct Engine {
+    connection: Connection,
+    queries: QueryDir,
+}
+
+impl Engine {
+    pub fn open(queries: QueryDir) -> Result<Engine, EngineError> {
+        let connection = Connection::open_in_memory().map_err(|e| EngineError::Open(e.to_string()))?;
+        Ok(Engine { connection, queries })
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.connection
+    }
+
+    /// Runs every statement of `queries/<name>.sql` (no parameters, no result).
+    pub fn run(&self, name: &str) -> Result<(), EngineError> {
+        let (path, sql) = self.queries.read(name)?;
+        self.connection
+            .execute_batch(&sql)
+            .map_err(|e| EngineError::Query { path, detail: e.to_string() })
+    }
+
+    /// Runs the single statement of `queries/<name>.sql` and maps each result row.
+    pub fn query<T, P: Params>(
+        &self,
+        name: &str,
+        params: P,
+        mut map: impl FnMut(&Row<'_>) -> duckdb::Result<T>,
+    ) -> Result<Vec<T>, EngineError> {
+        let (path, sql) = self.queries.read(name)?;
+        let fail = |e: duckdb::Error| EngineError::Query { path: path.clone(), detail: e.to_string() };
+        let mut statement = self.connection.prepare(&sql).map_err(fail)?;
+        let mut rows = statement.query(params).map_err(fail)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(fail)? {
+            out.push(map(row).map_err(fail)?);
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,10 @@
+//! Data: the Parquet exports in DuckDB, their schema and row checks.
+
+pub mod calendar;
+pub mod contract;
+pub mod engine;
+pub mod exports;
+pub mod queries;
+
+pub use contract::ExportName;
+pub use exports::{DataError, Exports, FileHashes, InputFile};

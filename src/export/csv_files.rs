@@ -1,0 +1,135 @@
+//! `sites.csv`, `scorecard.csv` and `data_quality.csv` (metrics.md §7–§9): UTF-8 without
+//! BOM, a header row, LF line ends, RFC 4180 quoting only where needed, sorted by site_id.
+
+use crate::config::ComponentName;
+use crate::metrics::employee::Privacy;
+use crate::metrics::ratio::Ratio;
+use crate::metrics::{Figures, period::Period};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+fn writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(Vec::new())
+}
+
+fn finish(writer: csv::Writer<Vec<u8>>) -> Vec<u8> {
+    writer.into_inner().expect("writing to memory does not fail")
+}
+
+fn fixed(value: Option<Ratio>, decimals: u32) -> String {
+    value.map(|v| v.round_text(decimals)).unwrap_or_default()
+}
+
+fn decimal(value: Option<Decimal>, decimals: u32) -> String {
+    value
+        .map(|v| {
+            let rounded = v.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
+            let text = format!("{rounded:.prec$}", prec = decimals as usize);
+            // -0 prints as 0
+            if rounded.is_zero() { text.trim_start_matches('-').to_string() } else { text }
+        })
+        .unwrap_or_default()
+}
+
+fn period_fields(period: Period) -> [String; 2] {
+    [period.start.to_string(), period.last_day().to_string()]
+}
+
+pub fn sites_csv(figures: &Figures, privacy: Privacy) -> Vec<u8> {
+    let mut w = writer();
+    let header = [
+        "period_start", "period_end", "site_id", "site_name", "region", "ce_n", "ce_index",
+        "confidence_index", "integrity_index", "pride_index", "passion_index", "share_fully_engaged",
+        "share_engaged", "share_not_engaged", "share_actively_disengaged", "nps", "nps_n", "ee_n",
+        "ee_index", "ambassador_index", "percentile_rank", "funnel_flag", "quadrant", "sustained_low",
+    ];
+    w.write_record(header).expect("in memory");
+    let [start, end] = period_fields(figures.period);
+    use crate::metrics::customer::Dimension::*;
+    for site in &figures.sites {
+        let c = &site.sums.customer;
+        let e = &site.sums.employee;
+        let record = [
+            start.clone(),
+            end.clone(),
+            site.info.site_id.clone(),
+            site.info.site_name.clone(),
+            site.info.region.clone(),
+            c.ce_n.to_string(),
+            fixed(c.ce_index(), 4),
+            fixed(c.dimension_index(Confidence), 4),
+            fixed(c.dimension_index(Integrity), 4),
+            fixed(c.dimension_index(Pride), 4),
+            fixed(c.dimension_index(Passion), 4),
+            fixed(c.share(c.fully_engaged), 6),
+            fixed(c.share(c.engaged), 6),
+            fixed(c.share(c.not_engaged), 6),
+            fixed(c.share(c.actively_disengaged), 6),
+            fixed(c.nps(), 4),
+            c.nps_n.to_string(),
+            e.ee_n.to_string(),
+            fixed(privacy.ee_index(e), 4),
+            fixed(privacy.ambassador_index(e), 4),
+            fixed(site.percentile_rank, 4),
+            site.funnel_flag.as_str().to_string(),
+            site.quadrant.map(|q| q.as_str().to_string()).unwrap_or_default(),
+            site.sustained_low.to_string(),
+        ];
+        w.write_record(&record).expect("in memory");
+    }
+    finish(w)
+}
+
+/// One row per eligible site (its manager), sorted by site_id.
+pub fn scorecard_csv(figures: &Figures, config_sha256: &str, data_sha256: &str) -> Vec<u8> {
+    let mut w = writer();
+    let header = [
+        "period_start", "period_end", "site_id", "site_name", "manager_id", "manager_email", "ce_index",
+        "ce_n", "ee_index", "ee_n", "ce_change", "attainment_ce_index", "attainment_ee_index",
+        "attainment_ce_change", "weighted_attainment", "payout_amount", "bonus_target", "status",
+        "integrity_flags", "excluded_staff_invites", "config_sha256", "data_sha256",
+    ];
+    w.write_record(header).expect("in memory");
+    let [start, end] = period_fields(figures.scorecard_period);
+    for site in &figures.sites {
+        let Some(card) = &site.scorecard else { continue };
+        let attainment = |name| decimal(card.component(name).and_then(|c| c.attainment), 6);
+        let record = [
+            start.clone(),
+            end.clone(),
+            site.info.site_id.clone(),
+            site.info.site_name.clone(),
+            site.info.manager_id.clone(),
+            site.info.manager_email.clone(),
+            fixed(site.scorecard_ce_index, 4),
+            site.scorecard_ce_n.to_string(),
+            fixed(site.scorecard_ee_index, 4),
+            site.scorecard_ee_n.to_string(),
+            fixed(card.ce_change_exact, 4),
+            attainment(ComponentName::CeIndex),
+            attainment(ComponentName::EeIndex),
+            attainment(ComponentName::CeChange),
+            decimal(card.weighted_attainment, 6),
+            decimal(card.payout_amount, 2),
+            decimal(Some(card.bonus_target), 2),
+            card.status().to_string(),
+            card.flags.join(";"),
+            site.excluded_staff_invites.to_string(),
+            config_sha256.to_string(),
+            data_sha256.to_string(),
+        ];
+        w.write_record(&record).expect("in memory");
+    }
+    finish(w)
+}
+
+pub fn data_quality_csv(figures: &Figures) -> Vec<u8> {
+    let mut w = writer();
+    w.write_record(["export", "row_id", "reason"]).expect("in memory");
+    for row in &figures.quality.excluded {
+        w.write_record([row.export, row.row_id.as_str(), row.reason.as_str()]).expect("in memory");
+    }
+    finish(w)
+}

@@ -1,0 +1,7 @@
+//! Exports for analysts, payroll and audit: the CSV files and the run manifest.
+
+mod csv_files;
+mod manifest;
+
+pub use csv_files::{data_quality_csv, scorecard_csv, sites_csv};
+pub use manifest::{Manifest, ManifestFile, ManifestInput, ManifestRecipient};

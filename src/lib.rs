@@ -1,0 +1,16 @@
+//! xbrief: experience briefings from customer, employee and financial exports.
+//!
+//! The stages, in the order data flows through them:
+//! `config` → `data` → `metrics` → `report` → `render` → `export` / `deliver`;
+//! `run` strings them together for one job and period, `cli` is the command line.
+
+pub mod cli;
+pub mod config;
+pub mod data;
+pub mod deliver;
+pub mod demo;
+pub mod export;
+pub mod metrics;
+pub mod render;
+pub mod report;
+pub mod run;

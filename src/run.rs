@@ -1,0 +1,266 @@
+//! One run of a job for one period: exports → figures → CSV exports and briefings →
+//! manifest → outbox. Everything is rendered into a staging folder first; only a run that
+//! produced all of its outputs is moved into place and sent.
+
+use crate::config::{Config, Job};
+use crate::data::{DataError, ExportName, Exports};
+use crate::deliver::{Attachment, DeliveryError, OutgoingMessage, Outbox};
+use crate::export::{self, Manifest, ManifestFile, ManifestInput, ManifestRecipient};
+use crate::metrics::employee::Privacy;
+use crate::metrics::period::Period;
+use crate::metrics::{self, MetricsError, MetricsRequest};
+use crate::render::pdf::PageFrame;
+use crate::render::{RenderError, Renderer};
+use crate::report;
+use chrono::Utc;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Data(#[from] DataError),
+    #[error(transparent)]
+    Metrics(#[from] MetricsError),
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error(transparent)]
+    Delivery(#[from] DeliveryError),
+    #[error("job {job}: recipients outside delivery.allowed_domains or not valid addresses, nothing was sent: {addresses}")]
+    Recipients { job: String, addresses: String },
+    #[error("cannot write {path}: {detail}")]
+    Write { path: PathBuf, detail: String },
+    #[error("cannot generate the demo exports: {0}")]
+    Demo(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub period: Option<Period>,
+    pub data_dir: Option<PathBuf>,
+    pub out_dir: Option<PathBuf>,
+    pub exports_only: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunSummary {
+    pub job: String,
+    pub period: Period,
+    pub folder: PathBuf,
+    pub briefings: usize,
+    pub messages: usize,
+    pub seconds: f64,
+}
+
+pub fn data_dir(config: &Config, options: &RunOptions) -> PathBuf {
+    options.data_dir.clone().unwrap_or_else(|| PathBuf::from(&config.file.data.dir))
+}
+
+pub fn export_patterns(config: &Config, dir: &Path) -> BTreeMap<ExportName, PathBuf> {
+    let paths = &config.file.data.exports;
+    [
+        (ExportName::Sites, &paths.sites),
+        (ExportName::Teams, &paths.teams),
+        (ExportName::CustomerResponses, &paths.customer_responses),
+        (ExportName::EmployeeResponses, &paths.employee_responses),
+        (ExportName::Financials, &paths.financials),
+    ]
+    .into_iter()
+    .map(|(export, pattern)| (export, dir.join(pattern)))
+    .collect()
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<ManifestFile, RunError> {
+    std::fs::write(path, bytes).map_err(|e| RunError::Write { path: path.to_path_buf(), detail: e.to_string() })?;
+    Ok(ManifestFile {
+        path: path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+        size: bytes.len() as u64,
+        sha256: hex::encode(Sha256::digest(bytes)),
+    })
+}
+
+/// Every recipient must parse as an address in an allowed domain; otherwise nothing is sent.
+fn check_recipients(job: &Job, config: &Config, briefings: &[report::Briefing]) -> Result<(), RunError> {
+    let allowed: Vec<String> = config.file.delivery.allowed_domains.iter().map(|d| d.value.to_ascii_lowercase()).collect();
+    let mut bad: Vec<String> = briefings
+        .iter()
+        .flat_map(|b| &b.recipients)
+        .filter(|address| match address.parse::<lettre::Address>() {
+            Ok(parsed) => !allowed.contains(&parsed.domain().to_ascii_lowercase()),
+            Err(_) => true,
+        })
+        .map(|a| format!("`{a}`"))
+        .collect();
+    bad.sort();
+    bad.dedup();
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(RunError::Recipients { job: job.name.clone(), addresses: bad.join(", ") })
+    }
+}
+
+pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSummary, RunError> {
+    let started = Instant::now();
+    let started_at = Utc::now();
+    let run_id = uuid::Uuid::new_v4().to_string();
+    let today = started_at.with_timezone(&job.timezone).date_naive();
+    let period = options.period.unwrap_or_else(|| Period::last_complete(job.period_kind, today));
+    let data_dir = data_dir(config, options);
+    let patterns = export_patterns(config, &data_dir);
+    let queries = crate::data::queries::QueryDir::new(Path::new(&config.file.paths.queries));
+    let mut exports = Exports::open(&patterns, queries)?;
+    let privacy = Privacy { min_group_size: config.file.privacy.min_group_size.into() };
+    let briefs = !options.exports_only;
+    let figures = metrics::compute(
+        &exports,
+        &MetricsRequest {
+            period,
+            zone: job.timezone,
+            min_group_size: config.file.privacy.min_group_size,
+            compare_min_n: config.file.compare.min_n,
+            scorecard: &config.scorecard,
+            detailed: briefs,
+        },
+    )?;
+    let hashes = exports.file_hashes()?;
+
+    let out_dir = options.out_dir.clone().unwrap_or_else(|| PathBuf::from(&config.file.paths.output));
+    let job_dir = out_dir.join(&job.name);
+    let final_dir = job_dir.join(period.to_string());
+    let staging = job_dir.join(format!(".{}.{}.partial", period, run_id));
+    std::fs::create_dir_all(&staging).map_err(|e| RunError::Write { path: staging.clone(), detail: e.to_string() })?;
+    let result = produce(config, job, options, &figures, &hashes, privacy, &staging, &run_id, started_at, period, &exports);
+    let (outputs_messages, briefings) = match result {
+        Ok(ok) => ok,
+        Err(error) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(error);
+        }
+    };
+    if final_dir.exists() {
+        std::fs::remove_dir_all(&final_dir).map_err(|e| RunError::Write { path: final_dir.clone(), detail: e.to_string() })?;
+    }
+    std::fs::rename(&staging, &final_dir).map_err(|e| RunError::Write { path: final_dir.clone(), detail: e.to_string() })?;
+    let mut sent = 0;
+    if !outputs_messages.is_empty() {
+        let outbox = Outbox::open(&out_dir.join(&config.file.delivery.outbox))?;
+        let from = &config.file.delivery.from.value;
+        let reply_to = config.file.delivery.reply_to.as_ref().map(|r| r.value.as_str());
+        for message in &outputs_messages {
+            outbox.send(from, reply_to, message)?;
+            sent += 1;
+        }
+    }
+    Ok(RunSummary { job: job.name.clone(), period, folder: final_dir, briefings, messages: sent, seconds: started.elapsed().as_secs_f64() })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn produce(
+    config: &Config,
+    job: &Job,
+    options: &RunOptions,
+    figures: &metrics::Figures,
+    hashes: &crate::data::FileHashes,
+    privacy: Privacy,
+    staging: &Path,
+    run_id: &str,
+    started_at: chrono::DateTime<Utc>,
+    period: Period,
+    exports: &Exports,
+) -> Result<(Vec<OutgoingMessage>, usize), RunError> {
+    let mut outputs = vec![
+        write(&staging.join("sites.csv"), &export::sites_csv(figures, privacy))?,
+        write(&staging.join("data_quality.csv"), &export::data_quality_csv(figures))?,
+    ];
+    let scorecard_csv = export::scorecard_csv(figures, &config.sha256, &hashes.data_sha256);
+    if job.scorecard_export {
+        outputs.push(write(&staging.join("scorecard.csv"), &scorecard_csv)?);
+    }
+    let mut messages = Vec::new();
+    let mut recipients = Vec::new();
+    let mut briefing_count = 0;
+    if !options.exports_only {
+        let briefings = report::plan(job, figures, &config.file.language.value, privacy);
+        check_recipients(job, config, &briefings)?;
+        let mut audiences: Vec<&str> = briefings.iter().map(|b| b.template).collect();
+        audiences.sort();
+        audiences.dedup();
+        let renderer = Renderer::load(Path::new(&config.file.paths.reports), &audiences)?;
+        let footer = format!(
+            "run {run_id} · config {} · data {}",
+            &config.sha256[..12],
+            &hashes.data_sha256[..12]
+        );
+        for briefing in &briefings {
+            let frame = PageFrame {
+                title: job.name.clone(),
+                period: period.to_string(),
+                generated: started_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                footer: footer.clone(),
+            };
+            let rendered = renderer.render(briefing.template, &briefing.context, frame, briefing.with_pdf)?;
+            let mut attachments = Vec::new();
+            let mut artifacts = Vec::new();
+            if let Some(pdf) = rendered.pdf {
+                let name = format!("{}.pdf", briefing.file_stem);
+                outputs.push(write(&staging.join(&name), &pdf)?);
+                artifacts.push(name.clone());
+                attachments.push(Attachment { file_name: name, content_type: "application/pdf", bytes: pdf });
+            }
+            if briefing.attach_scorecard_csv {
+                artifacts.push("scorecard.csv".into());
+                attachments.push(Attachment { file_name: "scorecard.csv".into(), content_type: "text/csv", bytes: scorecard_csv.clone() });
+            }
+            for to in &briefing.recipients {
+                recipients.push(ManifestRecipient { address: to.clone(), scope: briefing.scope.clone(), artifacts: artifacts.clone() });
+                messages.push(OutgoingMessage {
+                    to: to.clone(),
+                    subject: rendered.subject.clone(),
+                    text: rendered.text.clone(),
+                    html: rendered.html.clone(),
+                    attachments: attachments.clone(),
+                });
+            }
+            briefing_count += 1;
+        }
+    }
+    let manifest = Manifest {
+        job: job.name.clone(),
+        period: period.to_string(),
+        period_start: period.start.to_string(),
+        period_end: period.last_day().to_string(),
+        run_id: run_id.to_string(),
+        started_at: started_at.to_rfc3339(),
+        finished_at: Utc::now().to_rfc3339(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        config_path: config.path.display().to_string(),
+        config_sha256: config.sha256.clone(),
+        data_sha256: hashes.data_sha256.clone(),
+        inputs: exports
+            .files
+            .iter()
+            .map(|f| ManifestInput {
+                export: f.export.as_str().to_string(),
+                path: f.path.display().to_string(),
+                size: f.size,
+                rows: f.rows,
+                sha256: hashes.per_file.get(&f.path).cloned().unwrap_or_default(),
+            })
+            .collect(),
+        outputs,
+        recipients,
+    };
+    write(&staging.join("manifest.json"), &manifest.to_json())?;
+    Ok((messages, briefing_count))
+}
+
+/// Peak resident set size of this process, in MiB.
+pub fn peak_rss_mib() -> f64 {
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage only writes into the struct we own.
+    let ok = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } == 0;
+    if ok { usage.ru_maxrss as f64 / 1024.0 } else { 0.0 }
+}
