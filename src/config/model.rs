@@ -28,7 +28,7 @@ pub struct ConfigFile {
 }
 
 fn default_language() -> Spanned<String> {
-    Spanned::new("en".to_string(), Default::default(), Default::default())
+    Spanned::new("en".to_string(), serde_saphyr::Location::UNKNOWN, serde_saphyr::Location::UNKNOWN)
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

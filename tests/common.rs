@@ -1,0 +1,83 @@
+//! Helpers for end-to-end tests: run the real binary on fixture exports written with DuckDB.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `xbrief` from the repository root (where config/, queries/ and reports/ live).
+pub fn xbrief(args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_xbrief"))
+        .args(args)
+        .current_dir(repo())
+        .output()
+        .expect("xbrief runs")
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).to_string()
+}
+
+/// Writes a Parquet file from a SQL query (fixture data is spelled out in the tests).
+pub fn parquet(path: &Path, select: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let connection = duckdb::Connection::open_in_memory().unwrap();
+    let target = path.to_string_lossy().replace('\'', "''");
+    connection.execute_batch(&format!("COPY ({select}) TO '{target}' (FORMAT parquet)")).unwrap();
+}
+
+/// A complete, minimal set of exports in `dir`: two active sites, one inactive, teams and
+/// financials; `customer` and `employee` give the response rows as SELECT statements.
+pub fn fixture(dir: &Path, customer: &str, employee: &str) {
+    parquet(
+        &dir.join("sites.parquet"),
+        "SELECT * FROM (VALUES
+            ('S1', 'Boutique Lyon', 'Sud', 'FR', 'fr', 'M1', 'Léa Martin', 'lea@example.fr', 2000.26, true),
+            ('S2', 'Κατάστημα Αθήνα', 'Ελλάδα', 'GR', 'el', 'M2', 'Νίκος Παπαδόπουλος', 'nikos@example.gr', NULL, true),
+            ('S9', 'Closed', 'Sud', 'FR', 'fr', 'M9', 'X', 'x@example.fr', 1000.0, false))
+         t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)",
+    );
+    parquet(
+        &dir.join("teams.parquet"),
+        "SELECT * FROM (VALUES ('T1', 'S1', 'Accueil', 'Camille', 'camille@example.fr', 6),
+                               ('T2', 'S2', 'Ταμείο', 'Ελένη', 'eleni@example.gr', 5))
+         t(team_id, site_id, team_name, lead_name, lead_email, headcount)",
+    );
+    parquet(
+        &dir.join("financials.parquet"),
+        "SELECT * FROM (VALUES ('S1', DATE '2026-10-01', 1100.0, 1000.0, 20::BIGINT, 300.0),
+                               ('S2', DATE '2026-10-01', 900.0, 1000.0, 30::BIGINT, 250.0))
+         t(site_id, month, revenue, budget, transactions, gross_margin)",
+    );
+    parquet(&dir.join("customer_responses/part-1.parquet"), customer);
+    parquet(&dir.join("employee_responses/part-1.parquet"), employee);
+}
+
+/// One customer row as a SELECT, with every item given (NULL allowed).
+#[allow(clippy::too_many_arguments)]
+pub fn customer_row(id: &str, site: &str, at: &str, invited: &str, loyalty: [&str; 3], attachment: [&str; 8], ltr: &str, cause: &str) -> String {
+    format!(
+        "SELECT '{id}' AS response_id, '{site}' AS site_id, 'T1' AS team_id, TIMESTAMP '{at}' AS responded_at,
+                'store' AS touchpoint, '{invited}' AS invited_by,
+                {}::SMALLINT AS sat, {}::SMALLINT AS recommend, {}::SMALLINT AS repurchase,
+                {}::SMALLINT AS conf1, {}::SMALLINT AS conf2, {}::SMALLINT AS integ1, {}::SMALLINT AS integ2,
+                {}::SMALLINT AS pride1, {}::SMALLINT AS pride2, {}::SMALLINT AS pass1, {}::SMALLINT AS pass2,
+                {ltr}::SMALLINT AS ltr, {cause}::VARCHAR AS root_cause, NULL::VARCHAR AS employee_praised,
+                NULL::VARCHAR AS comment",
+        loyalty[0], loyalty[1], loyalty[2], attachment[0], attachment[1], attachment[2], attachment[3],
+        attachment[4], attachment[5], attachment[6], attachment[7]
+    )
+}
+
+pub fn employee_row(id: &str, site: &str, team: &str, at: &str, items: [&str; 12], amb: [&str; 3]) -> String {
+    let e: Vec<String> = items.iter().enumerate().map(|(i, v)| format!("{v}::SMALLINT AS e{:02}", i + 1)).collect();
+    format!(
+        "SELECT '{id}' AS response_id, '{site}' AS site_id, '{team}' AS team_id, TIMESTAMP '{at}' AS responded_at, {},
+                {}::SMALLINT AS amb1, {}::SMALLINT AS amb2, {}::SMALLINT AS amb3",
+        e.join(", "), amb[0], amb[1], amb[2]
+    )
+}
