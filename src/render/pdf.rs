@@ -33,7 +33,7 @@ impl Fonts {
     /// Width of `text` in mm at `size` points.
     fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
         let font = if bold { &self.bold } else { &self.regular };
-        let units_per_em = f32::from(font.font_metrics.units_per_em.max(1));
+        let units_per_em = f32::from(font.units_per_em.max(1));
         let units: u32 = text
             .chars()
             .map(|c| {
