@@ -4,6 +4,8 @@
 -- calendar_slots maps each UTC quarter-hour of the run's window to the interval (a run of
 -- local calendar days in the job's time zone) it falls in; rows outside the window keep a
 -- NULL interval and only count for the export's freshness (newest responded_at).
+-- (Divisions by a count use greatest(k, 1): DuckDB evaluates an aggregate's argument before
+-- its FILTER, so a row with nothing answered must not divide by zero.)
 -- Means are kept as integer numerators over a common denominator so every figure is an
 -- exact ratio: attachment × 168 (lcm of 6, 7, 8 answered items), a dimension × 2.
 CREATE OR REPLACE TEMP TABLE customer_intervals AS
@@ -62,19 +64,19 @@ SELECT
     max(responded_at) AS newest_responded_at,
     count(*) AS n_valid,
     count(*) FILTER (WHERE complete) AS ce_n,
-    sum(CASE WHEN complete THEN att_s * (168 // att_k) END)::BIGINT AS attachment_x168,
+    sum(CASE WHEN complete THEN att_s * (168 // greatest(att_k, 1)) END)::BIGINT AS attachment_x168,
     count(*) FILTER (WHERE class = 'fully_engaged') AS fully_engaged,
     count(*) FILTER (WHERE class = 'engaged') AS engaged,
     count(*) FILTER (WHERE class = 'not_engaged') AS not_engaged,
     count(*) FILTER (WHERE class = 'actively_disengaged') AS actively_disengaged,
     count(*) FILTER (WHERE complete AND sat = 5 AND recommend = 5 AND repurchase = 5) AS top_box,
-    sum((coalesce(conf1, 0) + coalesce(conf2, 0)) * (2 // conf_k)) FILTER (WHERE conf_k > 0)::BIGINT AS confidence_x2,
+    sum((coalesce(conf1, 0) + coalesce(conf2, 0)) * (2 // greatest(conf_k, 1))) FILTER (WHERE conf_k > 0)::BIGINT AS confidence_x2,
     count(*) FILTER (WHERE conf_k > 0) AS confidence_n,
-    sum((coalesce(integ1, 0) + coalesce(integ2, 0)) * (2 // integ_k)) FILTER (WHERE integ_k > 0)::BIGINT AS integrity_x2,
+    sum((coalesce(integ1, 0) + coalesce(integ2, 0)) * (2 // greatest(integ_k, 1))) FILTER (WHERE integ_k > 0)::BIGINT AS integrity_x2,
     count(*) FILTER (WHERE integ_k > 0) AS integrity_n,
-    sum((coalesce(pride1, 0) + coalesce(pride2, 0)) * (2 // pride_k)) FILTER (WHERE pride_k > 0)::BIGINT AS pride_x2,
+    sum((coalesce(pride1, 0) + coalesce(pride2, 0)) * (2 // greatest(pride_k, 1))) FILTER (WHERE pride_k > 0)::BIGINT AS pride_x2,
     count(*) FILTER (WHERE pride_k > 0) AS pride_n,
-    sum((coalesce(pass1, 0) + coalesce(pass2, 0)) * (2 // pass_k)) FILTER (WHERE pass_k > 0)::BIGINT AS passion_x2,
+    sum((coalesce(pass1, 0) + coalesce(pass2, 0)) * (2 // greatest(pass_k, 1))) FILTER (WHERE pass_k > 0)::BIGINT AS passion_x2,
     count(*) FILTER (WHERE pass_k > 0) AS passion_n,
     count(ltr) AS nps_n,
     count(*) FILTER (WHERE ltr >= 9) AS promoters,

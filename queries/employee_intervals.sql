@@ -43,21 +43,21 @@ SELECT
     max(responded_at) AS newest_responded_at,
     count(*) AS n_valid,
     count(*) FILTER (WHERE complete) AS ee_n,
-    sum(ee_s * (3960 // ee_k)) FILTER (WHERE complete)::BIGINT AS ee_x3960,
-    sum((ee_s * (3960 // ee_k))::BIGINT * (ee_s * (3960 // ee_k))) FILTER (WHERE complete)::HUGEINT AS ee_x3960_squared,
+    sum(ee_s * (3960 // greatest(ee_k, 1))) FILTER (WHERE complete)::BIGINT AS ee_x3960,
+    sum((ee_s * (3960 // greatest(ee_k, 1)))::BIGINT * (ee_s * (3960 // greatest(ee_k, 1)))) FILTER (WHERE complete)::HUGEINT AS ee_x3960_squared,
     -- ee_mean >= 4.0 <=> ee_s >= 4·ee_k;  ee_mean < 2.5 <=> 2·ee_s < 5·ee_k
     count(*) FILTER (WHERE complete AND ee_s >= 4 * ee_k) AS engaged,
     count(*) FILTER (WHERE complete AND 2 * ee_s < 5 * ee_k) AS actively_disengaged,
     count(*) FILTER (WHERE complete AND ee_s < 4 * ee_k AND 2 * ee_s >= 5 * ee_k) AS not_engaged,
     count(*) FILTER (WHERE amb_k >= 2) AS ambassador_n,
-    sum(amb_s * (6 // amb_k)) FILTER (WHERE amb_k >= 2)::BIGINT AS ambassador_x6,
+    sum(amb_s * (6 // greatest(amb_k, 1))) FILTER (WHERE amb_k >= 2)::BIGINT AS ambassador_x6,
     count(*) FILTER (WHERE complete AND basic_k > 0) AS basic_needs_n,
-    sum(basic_s * (2 // basic_k)) FILTER (WHERE complete AND basic_k > 0)::BIGINT AS basic_needs_x2,
+    sum(basic_s * (2 // greatest(basic_k, 1))) FILTER (WHERE complete AND basic_k > 0)::BIGINT AS basic_needs_x2,
     count(*) FILTER (WHERE complete AND support_k > 0) AS support_n,
-    sum(support_s * (12 // support_k)) FILTER (WHERE complete AND support_k > 0)::BIGINT AS support_x12,
+    sum(support_s * (12 // greatest(support_k, 1))) FILTER (WHERE complete AND support_k > 0)::BIGINT AS support_x12,
     count(*) FILTER (WHERE complete AND teamwork_k > 0) AS teamwork_n,
-    sum(teamwork_s * (12 // teamwork_k)) FILTER (WHERE complete AND teamwork_k > 0)::BIGINT AS teamwork_x12,
+    sum(teamwork_s * (12 // greatest(teamwork_k, 1))) FILTER (WHERE complete AND teamwork_k > 0)::BIGINT AS teamwork_x12,
     count(*) FILTER (WHERE complete AND growth_k > 0) AS growth_n,
-    sum(growth_s * (2 // growth_k)) FILTER (WHERE complete AND growth_k > 0)::BIGINT AS growth_x2
+    sum(growth_s * (2 // greatest(growth_k, 1))) FILTER (WHERE complete AND growth_k > 0)::BIGINT AS growth_x2
 FROM scored
 GROUP BY site_id, team_id, interval_idx;
