@@ -1,5 +1,8 @@
--- The one pass over valid customer rows: per-respondent scores (metrics.md §1) in exact
--- integers, summed per site, team, touchpoint, invitation channel and calendar interval.
+-- The one pass over the customer export's in-scope rows: per-respondent scores (metrics.md
+-- §1) in exact integers, summed per site, invitation channel and calendar interval — and per
+-- team and touchpoint in the detailed intervals (the current and previous period of a run
+-- that renders briefings). Excluded rows stay apart: grouped by their reason, with their ids
+-- listed, they are the data-quality list, and no figure reads them.
 --
 -- calendar_slots maps each UTC quarter-hour of the run's window to the interval (a run of
 -- local calendar days in the job's time zone) it falls in; rows outside the window keep a
@@ -11,24 +14,26 @@
 CREATE OR REPLACE TEMP TABLE customer_intervals AS
 WITH located AS (
     SELECT
+        c.reason,
+        CASE WHEN c.reason IS NOT NULL THEN coalesce(c.response_id, '') END AS excluded_id,
         c.site_id,
-        c.team_id,
-        c.touchpoint,
+        CASE WHEN k.detailed THEN c.team_id END AS team_id,
+        CASE WHEN k.detailed THEN c.touchpoint END AS touchpoint,
         c.invited_by = 'system' AS system_invited,
         k.interval_idx,
-        CAST(c.sat AS INTEGER) AS sat,
-        CAST(c.recommend AS INTEGER) AS recommend,
-        CAST(c.repurchase AS INTEGER) AS repurchase,
-        CAST(c.conf1 AS INTEGER) AS conf1, CAST(c.conf2 AS INTEGER) AS conf2,
-        CAST(c.integ1 AS INTEGER) AS integ1, CAST(c.integ2 AS INTEGER) AS integ2,
-        CAST(c.pride1 AS INTEGER) AS pride1, CAST(c.pride2 AS INTEGER) AS pride2,
-        CAST(c.pass1 AS INTEGER) AS pass1, CAST(c.pass2 AS INTEGER) AS pass2,
-        CAST(c.ltr AS INTEGER) AS ltr,
+        -- TRY_CAST: an excluded row may hold any number; valid items are whole and in scale
+        TRY_CAST(c.sat AS INTEGER) AS sat,
+        TRY_CAST(c.recommend AS INTEGER) AS recommend,
+        TRY_CAST(c.repurchase AS INTEGER) AS repurchase,
+        TRY_CAST(c.conf1 AS INTEGER) AS conf1, TRY_CAST(c.conf2 AS INTEGER) AS conf2,
+        TRY_CAST(c.integ1 AS INTEGER) AS integ1, TRY_CAST(c.integ2 AS INTEGER) AS integ2,
+        TRY_CAST(c.pride1 AS INTEGER) AS pride1, TRY_CAST(c.pride2 AS INTEGER) AS pride2,
+        TRY_CAST(c.pass1 AS INTEGER) AS pass1, TRY_CAST(c.pass2 AS INTEGER) AS pass2,
+        TRY_CAST(c.ltr AS INTEGER) AS ltr,
         c.root_cause,
         c.responded_at
     FROM customer_checked c
     LEFT JOIN calendar_slots k ON k.slot = epoch_us(c.responded_at) // 900000000
-    WHERE c.reason IS NULL
 ),
 counted AS (
     SELECT *,
@@ -52,23 +57,24 @@ classified AS (
         -- attachment >= 4.5  <=>  2·att_s >= 9·att_k;  loyalty <= 2.5  <=>  2·loyalty_s <= 15
         CASE
             WHEN loyalty_s IS NULL OR att_k < 6 THEN NULL
-            WHEN sat = 5 AND recommend = 5 AND repurchase = 5 AND 2 * att_s >= 9 * att_k THEN 'fully_engaged'
-            WHEN 2 * loyalty_s <= 15 OR att_s <= 2 * att_k THEN 'actively_disengaged'
-            WHEN loyalty_s >= 12 AND 2 * att_s >= 7 * att_k THEN 'engaged'
-            ELSE 'not_engaged'
-        END AS class
+            WHEN sat = 5 AND recommend = 5 AND repurchase = 5 AND 2 * att_s >= 9 * att_k THEN 1
+            WHEN 2 * loyalty_s <= 15 OR att_s <= 2 * att_k THEN 4
+            WHEN loyalty_s >= 12 AND 2 * att_s >= 7 * att_k THEN 2
+            ELSE 3
+        END AS class  -- 1 fully engaged, 2 engaged, 3 not engaged, 4 actively disengaged
     FROM counted
 )
 SELECT
-    site_id, team_id, touchpoint, system_invited, interval_idx,
+    reason, site_id, team_id, touchpoint, system_invited, interval_idx,
+    list(excluded_id ORDER BY excluded_id) FILTER (WHERE reason IS NOT NULL) AS excluded_ids,
     max(responded_at) AS newest_responded_at,
     count(*) AS n_valid,
     count(*) FILTER (WHERE complete) AS ce_n,
     sum(CASE WHEN complete THEN att_s * (168 // greatest(att_k, 1)) END)::BIGINT AS attachment_x168,
-    count(*) FILTER (WHERE class = 'fully_engaged') AS fully_engaged,
-    count(*) FILTER (WHERE class = 'engaged') AS engaged,
-    count(*) FILTER (WHERE class = 'not_engaged') AS not_engaged,
-    count(*) FILTER (WHERE class = 'actively_disengaged') AS actively_disengaged,
+    count(*) FILTER (WHERE class = 1) AS fully_engaged,
+    count(*) FILTER (WHERE class = 2) AS engaged,
+    count(*) FILTER (WHERE class = 3) AS not_engaged,
+    count(*) FILTER (WHERE class = 4) AS actively_disengaged,
     count(*) FILTER (WHERE complete AND sat = 5 AND recommend = 5 AND repurchase = 5) AS top_box,
     sum((coalesce(conf1, 0) + coalesce(conf2, 0)) * (2 // greatest(conf_k, 1))) FILTER (WHERE conf_k > 0)::BIGINT AS confidence_x2,
     count(*) FILTER (WHERE conf_k > 0) AS confidence_n,
@@ -87,4 +93,4 @@ SELECT
     count(*) FILTER (WHERE root_cause = 'product') AS root_cause_product,
     count(*) FILTER (WHERE root_cause = 'process') AS root_cause_process
 FROM classified
-GROUP BY site_id, team_id, touchpoint, system_invited, interval_idx;
+GROUP BY reason, site_id, team_id, touchpoint, system_invited, interval_idx;

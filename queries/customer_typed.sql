@@ -28,3 +28,6 @@ SELECT
     file_row_number AS source_row
 FROM read_parquet(getvariable('customer_responses_files'),
                   union_by_name = true, filename = true, file_row_number = true);
+
+-- Filled by xbrief with the id hashes that repeat (see customer_later_copies.sql).
+CREATE OR REPLACE TEMP TABLE customer_repeated_hashes (id_hash UBIGINT);

@@ -1,19 +1,21 @@
--- The one pass over valid employee rows (metrics.md §2), in exact integers per site, team
--- and calendar interval. Respondent means are kept as numerators over a common denominator:
+-- The one pass over the employee export's in-scope rows (metrics.md §2), in exact integers
+-- per site, team and calendar interval; excluded rows grouped apart by reason with their ids
+-- listed, as in customer_intervals.sql. Respondent means are kept as numerators over a common denominator:
 -- ee_mean × 3960 (lcm of 9–12 answered items), ambassadorship × 6 (2 or 3 items), the
 -- elements × 2 (basic needs, growth: 1–2 items) and × 12 (support, teamwork: 1–4 items).
 CREATE OR REPLACE TEMP TABLE employee_intervals AS
 WITH located AS (
     SELECT
+        e.reason,
+        CASE WHEN e.reason IS NOT NULL THEN coalesce(e.response_id, '') END AS excluded_id,
         e.site_id, e.team_id, k.interval_idx, e.responded_at,
-        CAST(e.e01 AS INTEGER) AS e01, CAST(e.e02 AS INTEGER) AS e02, CAST(e.e03 AS INTEGER) AS e03,
-        CAST(e.e04 AS INTEGER) AS e04, CAST(e.e05 AS INTEGER) AS e05, CAST(e.e06 AS INTEGER) AS e06,
-        CAST(e.e07 AS INTEGER) AS e07, CAST(e.e08 AS INTEGER) AS e08, CAST(e.e09 AS INTEGER) AS e09,
-        CAST(e.e10 AS INTEGER) AS e10, CAST(e.e11 AS INTEGER) AS e11, CAST(e.e12 AS INTEGER) AS e12,
-        CAST(e.amb1 AS INTEGER) AS amb1, CAST(e.amb2 AS INTEGER) AS amb2, CAST(e.amb3 AS INTEGER) AS amb3
+        TRY_CAST(e.e01 AS INTEGER) AS e01, TRY_CAST(e.e02 AS INTEGER) AS e02, TRY_CAST(e.e03 AS INTEGER) AS e03,
+        TRY_CAST(e.e04 AS INTEGER) AS e04, TRY_CAST(e.e05 AS INTEGER) AS e05, TRY_CAST(e.e06 AS INTEGER) AS e06,
+        TRY_CAST(e.e07 AS INTEGER) AS e07, TRY_CAST(e.e08 AS INTEGER) AS e08, TRY_CAST(e.e09 AS INTEGER) AS e09,
+        TRY_CAST(e.e10 AS INTEGER) AS e10, TRY_CAST(e.e11 AS INTEGER) AS e11, TRY_CAST(e.e12 AS INTEGER) AS e12,
+        TRY_CAST(e.amb1 AS INTEGER) AS amb1, TRY_CAST(e.amb2 AS INTEGER) AS amb2, TRY_CAST(e.amb3 AS INTEGER) AS amb3
     FROM employee_checked e
     LEFT JOIN calendar_slots k ON k.slot = epoch_us(e.responded_at) // 900000000
-    WHERE e.reason IS NULL
 ),
 counted AS (
     SELECT *,
@@ -39,7 +41,8 @@ scored AS (
     FROM counted
 )
 SELECT
-    site_id, team_id, interval_idx,
+    reason, site_id, team_id, interval_idx,
+    list(excluded_id ORDER BY excluded_id) FILTER (WHERE reason IS NOT NULL) AS excluded_ids,
     max(responded_at) AS newest_responded_at,
     count(*) AS n_valid,
     count(*) FILTER (WHERE complete) AS ee_n,
@@ -60,4 +63,4 @@ SELECT
     count(*) FILTER (WHERE complete AND growth_k > 0) AS growth_n,
     sum(growth_s * (2 // greatest(growth_k, 1))) FILTER (WHERE complete AND growth_k > 0)::BIGINT AS growth_x2
 FROM scored
-GROUP BY site_id, team_id, interval_idx;
+GROUP BY reason, site_id, team_id, interval_idx;

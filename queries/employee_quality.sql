@@ -1,4 +1,4 @@
--- Excluded employee rows, whatever their period.
-SELECT coalesce(response_id, '') AS row_id, reason
-FROM employee_checked
+-- Excluded employee rows, whatever their period: one line per row (metrics.md §9).
+SELECT unnest(excluded_ids) AS row_id, reason
+FROM employee_intervals
 WHERE reason IS NOT NULL;

@@ -15,3 +15,6 @@ SELECT
     file_row_number AS source_row
 FROM read_parquet(getvariable('employee_responses_files'),
                   union_by_name = true, filename = true, file_row_number = true);
+
+-- Filled by xbrief with the id hashes that repeat (see employee_later_copies.sql).
+CREATE OR REPLACE TEMP TABLE employee_repeated_hashes (id_hash UBIGINT);

@@ -10,7 +10,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "xbrief", version, about = "Experience briefings from customer, employee and financial exports")]
+#[command(
+    name = "xbrief",
+    version,
+    about = "Experience briefings from customer, employee and financial exports"
+)]
 struct Cli {
     /// The configuration file.
     #[arg(long, global = true, default_value = "config/xbrief.yaml")]
@@ -67,7 +71,8 @@ fn parse_period(text: &str) -> Result<Period, String> {
 }
 
 fn parse_range(text: &str) -> Result<(usize, usize), String> {
-    let error = || format!("invalid --responses-per-site-month `{text}`: expected a number or MIN-MAX");
+    let error =
+        || format!("invalid --responses-per-site-month `{text}`: expected a number or MIN-MAX");
     let (low, high) = text.split_once('-').unwrap_or((text, text));
     let low: usize = low.trim().parse().map_err(|_| error())?;
     let high: usize = high.trim().parse().map_err(|_| error())?;
@@ -79,6 +84,14 @@ fn parse_range(text: &str) -> Result<(usize, usize), String> {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Quiet by default; `XBRIEF_LOG=debug` shows each query with its time.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("XBRIEF_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     match execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -94,7 +107,14 @@ fn today() -> chrono::NaiveDate {
 
 fn execute(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Demo { out, sites, months, responses_per_site_month, seed, until } => {
+        Command::Demo {
+            out,
+            sites,
+            months,
+            responses_per_site_month,
+            seed,
+            until,
+        } => {
             let (responses_min, responses_max) = parse_range(&responses_per_site_month)?;
             let options = DemoOptions {
                 out,
@@ -106,7 +126,8 @@ fn execute(cli: Cli) -> Result<(), String> {
                 until: until.unwrap_or_else(|| demo::default_until(today())),
             };
             let started = std::time::Instant::now();
-            demo::generate(&options, &QueryDir::new(Path::new("queries"))).map_err(|e| e.to_string())?;
+            demo::generate(&options, &QueryDir::new(Path::new("queries")))
+                .map_err(|e| e.to_string())?;
             eprintln!(
                 "demo exports written to {} in {:.1} s",
                 options.out.display(),
@@ -114,9 +135,20 @@ fn execute(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Run { jobs, all, period, data, out, exports_only } => {
+        Command::Run {
+            jobs,
+            all,
+            period,
+            data,
+            out,
+            exports_only,
+        } => {
             let config = Config::load(&cli.config).map_err(|e| e.to_string())?;
-            let names: Vec<String> = if all { config.jobs.keys().cloned().collect() } else { jobs };
+            let names: Vec<String> = if all {
+                config.jobs.keys().cloned().collect()
+            } else {
+                jobs
+            };
             let mut selected = Vec::new();
             for name in &names {
                 let job = config.job(name).ok_or_else(|| {
@@ -125,10 +157,21 @@ fn execute(cli: Cli) -> Result<(), String> {
                 })?;
                 selected.push(job);
             }
-            let options = RunOptions { period, data_dir: data, out_dir: out, exports_only };
+            let options = RunOptions {
+                period,
+                data_dir: data,
+                out_dir: out,
+                exports_only,
+            };
             let data_dir = run::data_dir(&config, &options);
-            if config.file.data.demo_if_missing && options.data_dir.is_none() && demo::missing(&data_dir) {
-                eprintln!("no exports in {}: generating the demo exports first", data_dir.display());
+            if config.file.data.demo_if_missing
+                && options.data_dir.is_none()
+                && demo::missing(&data_dir)
+            {
+                eprintln!(
+                    "no exports in {}: generating the demo exports first",
+                    data_dir.display()
+                );
                 let demo = DemoOptions {
                     out: data_dir.clone(),
                     sites: 60,
@@ -138,10 +181,12 @@ fn execute(cli: Cli) -> Result<(), String> {
                     seed: 42,
                     until: demo::default_until(today()),
                 };
-                demo::generate(&demo, &QueryDir::new(Path::new(&config.file.paths.queries))).map_err(|e| e.to_string())?;
+                demo::generate(&demo, &QueryDir::new(Path::new(&config.file.paths.queries)))
+                    .map_err(|e| e.to_string())?;
             }
             for job in selected {
-                let summary = run::run_job(&config, job, &options).map_err(|e| format!("job {}: {e}", job.name))?;
+                let summary = run::run_job(&config, job, &options)
+                    .map_err(|e| format!("job {}: {e}", job.name))?;
                 eprintln!(
                     "{} {}: {} briefings, {} messages, outputs in {} ({:.2} s, peak RSS {:.0} MiB)",
                     summary.job,

@@ -4,7 +4,7 @@
 
 use crate::config::{Config, Job};
 use crate::data::{DataError, ExportName, Exports};
-use crate::deliver::{Attachment, DeliveryError, OutgoingMessage, Outbox};
+use crate::deliver::{Attachment, DeliveryError, Outbox, OutgoingMessage};
 use crate::export::{self, Manifest, ManifestFile, ManifestInput, ManifestRecipient};
 use crate::metrics::employee::Privacy;
 use crate::metrics::period::Period;
@@ -28,7 +28,9 @@ pub enum RunError {
     Render(#[from] RenderError),
     #[error(transparent)]
     Delivery(#[from] DeliveryError),
-    #[error("job {job}: recipients outside delivery.allowed_domains or not valid addresses, nothing was sent: {addresses}")]
+    #[error(
+        "job {job}: recipients outside delivery.allowed_domains or not valid addresses, nothing was sent: {addresses}"
+    )]
     Recipients { job: String, addresses: String },
     #[error("cannot write {path}: {detail}")]
     Write { path: PathBuf, detail: String },
@@ -55,7 +57,10 @@ pub struct RunSummary {
 }
 
 pub fn data_dir(config: &Config, options: &RunOptions) -> PathBuf {
-    options.data_dir.clone().unwrap_or_else(|| PathBuf::from(&config.file.data.dir))
+    options
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&config.file.data.dir))
 }
 
 pub fn export_patterns(config: &Config, dir: &Path) -> BTreeMap<ExportName, PathBuf> {
@@ -73,17 +78,33 @@ pub fn export_patterns(config: &Config, dir: &Path) -> BTreeMap<ExportName, Path
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<ManifestFile, RunError> {
-    std::fs::write(path, bytes).map_err(|e| RunError::Write { path: path.to_path_buf(), detail: e.to_string() })?;
+    std::fs::write(path, bytes).map_err(|e| RunError::Write {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })?;
     Ok(ManifestFile {
-        path: path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+        path: path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default(),
         size: bytes.len() as u64,
         sha256: hex::encode(Sha256::digest(bytes)),
     })
 }
 
 /// Every recipient must parse as an address in an allowed domain; otherwise nothing is sent.
-fn check_recipients(job: &Job, config: &Config, briefings: &[report::Briefing]) -> Result<(), RunError> {
-    let allowed: Vec<String> = config.file.delivery.allowed_domains.iter().map(|d| d.value.to_ascii_lowercase()).collect();
+fn check_recipients(
+    job: &Job,
+    config: &Config,
+    briefings: &[report::Briefing],
+) -> Result<(), RunError> {
+    let allowed: Vec<String> = config
+        .file
+        .delivery
+        .allowed_domains
+        .iter()
+        .map(|d| d.value.to_ascii_lowercase())
+        .collect();
     let mut bad: Vec<String> = briefings
         .iter()
         .flat_map(|b| &b.recipients)
@@ -98,7 +119,10 @@ fn check_recipients(job: &Job, config: &Config, briefings: &[report::Briefing]) 
     if bad.is_empty() {
         Ok(())
     } else {
-        Err(RunError::Recipients { job: job.name.clone(), addresses: bad.join(", ") })
+        Err(RunError::Recipients {
+            job: job.name.clone(),
+            addresses: bad.join(", "),
+        })
     }
 }
 
@@ -107,12 +131,16 @@ pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSu
     let started_at = Utc::now();
     let run_id = uuid::Uuid::new_v4().to_string();
     let today = started_at.with_timezone(&job.timezone).date_naive();
-    let period = options.period.unwrap_or_else(|| Period::last_complete(job.period_kind, today));
+    let period = options
+        .period
+        .unwrap_or_else(|| Period::last_complete(job.period_kind, today));
     let data_dir = data_dir(config, options);
     let patterns = export_patterns(config, &data_dir);
     let queries = crate::data::queries::QueryDir::new(Path::new(&config.file.paths.queries));
     let mut exports = Exports::open(&patterns, queries)?;
-    let privacy = Privacy { min_group_size: config.file.privacy.min_group_size.into() };
+    let privacy = Privacy {
+        min_group_size: config.file.privacy.min_group_size.into(),
+    };
     let briefs = !options.exports_only;
     let figures = metrics::compute(
         &exports,
@@ -127,12 +155,21 @@ pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSu
     )?;
     let hashes = exports.file_hashes()?;
 
-    let out_dir = options.out_dir.clone().unwrap_or_else(|| PathBuf::from(&config.file.paths.output));
+    let out_dir = options
+        .out_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&config.file.paths.output));
     let job_dir = out_dir.join(&job.name);
     let final_dir = job_dir.join(period.to_string());
     let staging = job_dir.join(format!(".{}.{}.partial", period, run_id));
-    std::fs::create_dir_all(&staging).map_err(|e| RunError::Write { path: staging.clone(), detail: e.to_string() })?;
-    let result = produce(config, job, options, &figures, &hashes, privacy, &staging, &run_id, started_at, period, &exports);
+    std::fs::create_dir_all(&staging).map_err(|e| RunError::Write {
+        path: staging.clone(),
+        detail: e.to_string(),
+    })?;
+    let result = produce(
+        config, job, options, &figures, &hashes, privacy, &staging, &run_id, started_at, period,
+        &exports,
+    );
     let (outputs_messages, briefings) = match result {
         Ok(ok) => ok,
         Err(error) => {
@@ -141,20 +178,38 @@ pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSu
         }
     };
     if final_dir.exists() {
-        std::fs::remove_dir_all(&final_dir).map_err(|e| RunError::Write { path: final_dir.clone(), detail: e.to_string() })?;
+        std::fs::remove_dir_all(&final_dir).map_err(|e| RunError::Write {
+            path: final_dir.clone(),
+            detail: e.to_string(),
+        })?;
     }
-    std::fs::rename(&staging, &final_dir).map_err(|e| RunError::Write { path: final_dir.clone(), detail: e.to_string() })?;
+    std::fs::rename(&staging, &final_dir).map_err(|e| RunError::Write {
+        path: final_dir.clone(),
+        detail: e.to_string(),
+    })?;
     let mut sent = 0;
     if !outputs_messages.is_empty() {
         let outbox = Outbox::open(&out_dir.join(&config.file.delivery.outbox))?;
         let from = &config.file.delivery.from.value;
-        let reply_to = config.file.delivery.reply_to.as_ref().map(|r| r.value.as_str());
+        let reply_to = config
+            .file
+            .delivery
+            .reply_to
+            .as_ref()
+            .map(|r| r.value.as_str());
         for message in &outputs_messages {
             outbox.send(from, reply_to, message)?;
             sent += 1;
         }
     }
-    Ok(RunSummary { job: job.name.clone(), period, folder: final_dir, briefings, messages: sent, seconds: started.elapsed().as_secs_f64() })
+    Ok(RunSummary {
+        job: job.name.clone(),
+        period,
+        folder: final_dir,
+        briefings,
+        messages: sent,
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -172,8 +227,14 @@ fn produce(
     exports: &Exports,
 ) -> Result<(Vec<OutgoingMessage>, usize), RunError> {
     let mut outputs = vec![
-        write(&staging.join("sites.csv"), &export::sites_csv(figures, privacy))?,
-        write(&staging.join("data_quality.csv"), &export::data_quality_csv(figures))?,
+        write(
+            &staging.join("sites.csv"),
+            &export::sites_csv(figures, privacy),
+        )?,
+        write(
+            &staging.join("data_quality.csv"),
+            &export::data_quality_csv(figures),
+        )?,
     ];
     let scorecard_csv = export::scorecard_csv(figures, &config.sha256, &hashes.data_sha256);
     if job.scorecard_export {
@@ -201,21 +262,38 @@ fn produce(
                 generated: started_at.format("%Y-%m-%d %H:%M UTC").to_string(),
                 footer: footer.clone(),
             };
-            let rendered = renderer.render(briefing.template, &briefing.context, frame, briefing.with_pdf)?;
+            let rendered = renderer.render(
+                briefing.template,
+                &briefing.context,
+                frame,
+                briefing.with_pdf,
+            )?;
             let mut attachments = Vec::new();
             let mut artifacts = Vec::new();
             if let Some(pdf) = rendered.pdf {
                 let name = format!("{}.pdf", briefing.file_stem);
                 outputs.push(write(&staging.join(&name), &pdf)?);
                 artifacts.push(name.clone());
-                attachments.push(Attachment { file_name: name, content_type: "application/pdf", bytes: pdf });
+                attachments.push(Attachment {
+                    file_name: name,
+                    content_type: "application/pdf",
+                    bytes: pdf,
+                });
             }
             if briefing.attach_scorecard_csv {
                 artifacts.push("scorecard.csv".into());
-                attachments.push(Attachment { file_name: "scorecard.csv".into(), content_type: "text/csv", bytes: scorecard_csv.clone() });
+                attachments.push(Attachment {
+                    file_name: "scorecard.csv".into(),
+                    content_type: "text/csv",
+                    bytes: scorecard_csv.clone(),
+                });
             }
             for to in &briefing.recipients {
-                recipients.push(ManifestRecipient { address: to.clone(), scope: briefing.scope.clone(), artifacts: artifacts.clone() });
+                recipients.push(ManifestRecipient {
+                    address: to.clone(),
+                    scope: briefing.scope.clone(),
+                    artifacts: artifacts.clone(),
+                });
                 messages.push(OutgoingMessage {
                     to: to.clone(),
                     subject: rendered.subject.clone(),
@@ -262,5 +340,9 @@ pub fn peak_rss_mib() -> f64 {
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: getrusage only writes into the struct we own.
     let ok = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } == 0;
-    if ok { usage.ru_maxrss as f64 / 1024.0 } else { 0.0 }
+    if ok {
+        usage.ru_maxrss as f64 / 1024.0
+    } else {
+        0.0
+    }
 }

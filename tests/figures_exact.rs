@@ -34,27 +34,144 @@ fn customers() -> String {
     let n = "NULL";
     [
         // fully engaged: all three loyalty items 5, attachment exactly 4.5
-        customer_row("c1", "S1", "2026-10-05 10:00:00", "system", ["5", "5", "5"], ["5", "5", "4", "4", "5", "5", "4", "4"], "10", n),
+        customer_row(
+            "c1",
+            "S1",
+            "2026-10-05 10:00:00",
+            "system",
+            ["5", "5", "5"],
+            ["5", "5", "4", "4", "5", "5", "4", "4"],
+            "10",
+            n,
+        ),
         // engaged: loyalty exactly 4.0, attachment exactly 3.5 (6 items answered)
-        customer_row("c2", "S1", "2026-10-06 10:00:00", "system", ["4", "4", "4"], ["4", "3", "4", "3", "4", "3", n, n], "8", "'people'"),
+        customer_row(
+            "c2",
+            "S1",
+            "2026-10-06 10:00:00",
+            "system",
+            ["4", "4", "4"],
+            ["4", "3", "4", "3", "4", "3", n, n],
+            "8",
+            "'people'",
+        ),
         // actively disengaged by loyalty 7/3 ≤ 2.5; staff-invited
-        customer_row("c3", "S1", "2026-10-07 10:00:00", "staff", ["3", "2", "2"], ["3", "3", "3", "3", "3", "3", "3", "3"], "3", "'policy'"),
+        customer_row(
+            "c3",
+            "S1",
+            "2026-10-07 10:00:00",
+            "staff",
+            ["3", "2", "2"],
+            ["3", "3", "3", "3", "3", "3", "3", "3"],
+            "3",
+            "'policy'",
+        ),
         // actively disengaged by attachment exactly 2.0
-        customer_row("c4", "S1", "2026-10-08 10:00:00", "system", ["3", "3", "3"], ["2", "2", "2", "2", "2", "2", n, n], n, "'policy'"),
+        customer_row(
+            "c4",
+            "S1",
+            "2026-10-08 10:00:00",
+            "system",
+            ["3", "3", "3"],
+            ["2", "2", "2", "2", "2", "2", n, n],
+            n,
+            "'policy'",
+        ),
         // incomplete: a loyalty item missing and only 5 attachment items
-        customer_row("c5", "S1", "2026-10-09 10:00:00", "system", ["5", n, "5"], ["5", "5", "5", "5", "5", n, n, n], "9", n),
+        customer_row(
+            "c5",
+            "S1",
+            "2026-10-09 10:00:00",
+            "system",
+            ["5", n, "5"],
+            ["5", "5", "5", "5", "5", n, n, n],
+            "9",
+            n,
+        ),
         // 22:30 UTC on 30 September is 00:30 on 1 October in Paris: October
-        customer_row("c6", "S1", "2026-09-30 22:30:00", "system", ["4", "4", "5"], ["4", "4", "4", "4", "4", "4", "4", "4"], "7", n),
+        customer_row(
+            "c6",
+            "S1",
+            "2026-09-30 22:30:00",
+            "system",
+            ["4", "4", "5"],
+            ["4", "4", "4", "4", "4", "4", "4", "4"],
+            "7",
+            n,
+        ),
         // 23:30 UTC on 31 October is 00:30 on 1 November in Paris: November
-        customer_row("c7", "S1", "2026-10-31 23:30:00", "system", ["1", "1", "1"], ["1", "1", "1", "1", "1", "1", "1", "1"], "0", "'process'"),
-        customer_row("c8", "S1", "2026-10-10 10:00:00", "system", ["6", "5", "5"], ["5", "5", "5", "5", "5", "5", "5", "5"], "10", n),
+        customer_row(
+            "c7",
+            "S1",
+            "2026-10-31 23:30:00",
+            "system",
+            ["1", "1", "1"],
+            ["1", "1", "1", "1", "1", "1", "1", "1"],
+            "0",
+            "'process'",
+        ),
+        customer_row(
+            "c8",
+            "S1",
+            "2026-10-10 10:00:00",
+            "system",
+            ["6", "5", "5"],
+            ["5", "5", "5", "5", "5", "5", "5", "5"],
+            "10",
+            n,
+        ),
         // a later copy of c1
-        customer_row("c1", "S1", "2026-10-12 10:00:00", "system", ["1", "1", "1"], ["1", "1", "1", "1", "1", "1", "1", "1"], "0", n),
-        customer_row("c10", "S7", "2026-10-10 10:00:00", "system", ["5", "5", "5"], ["5", "5", "5", "5", "5", "5", "5", "5"], "10", n),
+        customer_row(
+            "c1",
+            "S1",
+            "2026-10-12 10:00:00",
+            "system",
+            ["1", "1", "1"],
+            ["1", "1", "1", "1", "1", "1", "1", "1"],
+            "0",
+            n,
+        ),
+        customer_row(
+            "c10",
+            "S7",
+            "2026-10-10 10:00:00",
+            "system",
+            ["5", "5", "5"],
+            ["5", "5", "5", "5", "5", "5", "5", "5"],
+            "10",
+            n,
+        ),
         // an inactive site: out of scope, not listed
-        customer_row("c11", "S9", "2026-10-10 10:00:00", "system", ["9", "5", "5"], ["5", "5", "5", "5", "5", "5", "5", "5"], "10", n),
-        customer_row("c20", "S2", "2026-10-10 10:00:00", "system", ["5", "5", "5"], ["5", "5", "5", "5", "5", "5", "5", "5"], "10", n),
-        customer_row("c21", "S2", "2026-10-11 10:00:00", "system", ["2", "2", "2"], ["1", "1", "1", "1", "1", "1", "1", "1"], "0", n),
+        customer_row(
+            "c11",
+            "S9",
+            "2026-10-10 10:00:00",
+            "system",
+            ["9", "5", "5"],
+            ["5", "5", "5", "5", "5", "5", "5", "5"],
+            "10",
+            n,
+        ),
+        customer_row(
+            "c20",
+            "S2",
+            "2026-10-10 10:00:00",
+            "system",
+            ["5", "5", "5"],
+            ["5", "5", "5", "5", "5", "5", "5", "5"],
+            "10",
+            n,
+        ),
+        customer_row(
+            "c21",
+            "S2",
+            "2026-10-11 10:00:00",
+            "system",
+            ["2", "2", "2"],
+            ["1", "1", "1", "1", "1", "1", "1", "1"],
+            "0",
+            n,
+        ),
     ]
     .join(" UNION ALL ")
 }
@@ -62,14 +179,39 @@ fn customers() -> String {
 fn employees() -> String {
     let four = ["4"; 12];
     let mut rows: Vec<String> = (1..=4)
-        .map(|i| employee_row(&format!("e{i}"), "S1", "T1", "2026-10-15 09:00:00", four, ["4", "4", "4"]))
+        .map(|i| {
+            employee_row(
+                &format!("e{i}"),
+                "S1",
+                "T1",
+                "2026-10-15 09:00:00",
+                four,
+                ["4", "4", "4"],
+            )
+        })
         .collect();
     // ee_mean 2 over 9 answered items; one ambassador item only (does not count)
-    let two = ["2", "2", "2", "2", "2", "2", "2", "2", "2", "NULL", "NULL", "NULL"];
-    rows.push(employee_row("e5", "S1", "T1", "2026-10-15 09:00:00", two, ["2", "NULL", "NULL"]));
+    let two = [
+        "2", "2", "2", "2", "2", "2", "2", "2", "2", "NULL", "NULL", "NULL",
+    ];
+    rows.push(employee_row(
+        "e5",
+        "S1",
+        "T1",
+        "2026-10-15 09:00:00",
+        two,
+        ["2", "NULL", "NULL"],
+    ));
     // S2 has 4 respondents: below the privacy threshold
     for i in 6..=9 {
-        rows.push(employee_row(&format!("e{i}"), "S2", "T2", "2026-10-16 09:00:00", four, ["5", "5", "5"]));
+        rows.push(employee_row(
+            &format!("e{i}"),
+            "S2",
+            "T2",
+            "2026-10-16 09:00:00",
+            four,
+            ["5", "5", "5"],
+        ));
     }
     rows.join(" UNION ALL ")
 }
@@ -89,8 +231,19 @@ fn setup() -> (tempfile::TempDir, String, String) {
 fn sites_csv_matches_hand_computed_figures() {
     let (dir, data, config) = setup();
     let out = dir.path().join("out");
-    let output = xbrief(&["--config", &config, "run", "site-scorecards", "--period", "2026-10", "--data", &data,
-        "--out", &out.to_string_lossy(), "--exports-only"]);
+    let output = xbrief(&[
+        "--config",
+        &config,
+        "run",
+        "site-scorecards",
+        "--period",
+        "2026-10",
+        "--data",
+        &data,
+        "--out",
+        &out.to_string_lossy(),
+        "--exports-only",
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let sites = std::fs::read_to_string(out.join("site-scorecards/2026-10/sites.csv")).unwrap();
     // S1: complete c1 (4.5), c2 (3.5), c3 (3.0), c4 (2.0), c6 (4.0): mean 3.4 → 60.
@@ -103,7 +256,8 @@ period_start,period_end,site_id,site_name,region,ce_n,ce_index,confidence_index,
 2026-10-01,2026-10-31,S2,Κατάστημα Αθήνα,Ελλάδα,2,50.0000,50.0000,50.0000,50.0000,50.0000,0.500000,0.000000,0.000000,0.500000,0.0000,2,4,,,25.0000,in_control,,false
 ";
     assert_eq!(sites, expected);
-    let quality = std::fs::read_to_string(out.join("site-scorecards/2026-10/data_quality.csv")).unwrap();
+    let quality =
+        std::fs::read_to_string(out.join("site-scorecards/2026-10/data_quality.csv")).unwrap();
     assert_eq!(
         quality,
         "export,row_id,reason\ncustomer_responses,c1,duplicate_id\ncustomer_responses,c10,unknown_site\ncustomer_responses,c8,out_of_range\n"
@@ -117,12 +271,26 @@ period_start,period_end,site_id,site_name,region,ce_n,ce_index,confidence_index,
 fn scorecard_csv_gates_and_renormalises() {
     let (dir, data, config) = setup();
     let out = dir.path().join("out");
-    let output = xbrief(&["--config", &config, "run", "comp-quarterly", "--period", "2026-Q4", "--data", &data,
-        "--out", &out.to_string_lossy(), "--exports-only"]);
+    let output = xbrief(&[
+        "--config",
+        &config,
+        "run",
+        "comp-quarterly",
+        "--period",
+        "2026-Q4",
+        "--data",
+        &data,
+        "--out",
+        &out.to_string_lossy(),
+        "--exports-only",
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let csv = std::fs::read_to_string(out.join("comp-quarterly/2026-Q4/scorecard.csv")).unwrap();
     let mut lines = csv.lines();
-    assert_eq!(lines.next().unwrap(), "period_start,period_end,site_id,site_name,manager_id,manager_email,ce_index,ce_n,ee_index,ee_n,ce_change,attainment_ce_index,attainment_ee_index,attainment_ce_change,weighted_attainment,payout_amount,bonus_target,status,integrity_flags,excluded_staff_invites,config_sha256,data_sha256");
+    assert_eq!(
+        lines.next().unwrap(),
+        "period_start,period_end,site_id,site_name,manager_id,manager_email,ce_index,ce_n,ee_index,ee_n,ce_change,attainment_ce_index,attainment_ee_index,attainment_ce_change,weighted_attainment,payout_amount,bonus_target,status,integrity_flags,excluded_staff_invites,config_sha256,data_sha256"
+    );
     let row = lines.next().unwrap();
     // System-invited complete responses in Q4: c1 4.5, c2 3.5, c4 2.0, c6 4.0, c7 1.0 → 50.
     // ce gate (30) fails, no previous quarter; ee 65 = target → 1.0; W = 1.0 alone;
@@ -132,8 +300,10 @@ fn scorecard_csv_gates_and_renormalises() {
         "{row}"
     );
     assert_eq!(lines.next(), None, "S2 has no bonus target: not eligible");
-    let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("comp-quarterly/2026-Q4/manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("comp-quarterly/2026-Q4/manifest.json")).unwrap(),
+    )
+    .unwrap();
     let fields: Vec<&str> = row.split(',').collect();
     assert_eq!(fields[20], manifest["config_sha256"].as_str().unwrap());
     assert_eq!(fields[21], manifest["data_sha256"].as_str().unwrap());
@@ -145,8 +315,19 @@ fn identical_inputs_give_byte_identical_exports() {
     let (dir, data, config) = setup();
     let run = |name: &str| {
         let out = dir.path().join(name);
-        let output = xbrief(&["--config", &config, "run", "comp-quarterly", "--period", "2026-Q4", "--data", &data,
-            "--out", &out.to_string_lossy(), "--exports-only"]);
+        let output = xbrief(&[
+            "--config",
+            &config,
+            "run",
+            "comp-quarterly",
+            "--period",
+            "2026-Q4",
+            "--data",
+            &data,
+            "--out",
+            &out.to_string_lossy(),
+            "--exports-only",
+        ]);
         assert!(output.status.success(), "{}", stderr(&output));
         ["sites.csv", "scorecard.csv", "data_quality.csv"]
             .map(|f| std::fs::read(out.join("comp-quarterly/2026-Q4").join(f)).unwrap())

@@ -1,9 +1,7 @@
 //! Loading and validating `config/xbrief.yaml`. Validation collects every error, each
 //! with file, line and column, instead of stopping at the first.
 
-use super::model::{
-    Audience, ComponentName, ConfigFile, DecimalValue, JobSection, PeriodRule,
-};
+use super::model::{Audience, ComponentName, ConfigFile, DecimalValue, JobSection, PeriodRule};
 use crate::metrics::period::PeriodKind;
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
@@ -25,14 +23,24 @@ pub struct ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file.display(), self.line, self.column, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file.display(),
+            self.line,
+            self.column,
+            self.message
+        )
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("cannot read config file {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<ConfigError>),
 }
@@ -84,8 +92,10 @@ pub struct ComponentPolicy {
 
 impl Config {
     pub fn load(path: &Path) -> Result<Config, LoadError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| LoadError::Read { path: path.to_path_buf(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Config::from_yaml(path, &text)
     }
 
@@ -102,7 +112,11 @@ impl Config {
                 message: first_line(&error.to_string()),
             }])
         })?;
-        Validator { path, errors: Vec::new() }.validate(file)
+        Validator {
+            path,
+            errors: Vec::new(),
+        }
+        .validate(file)
     }
 
     pub fn job(&self, name: &str) -> Option<&Job> {
@@ -136,7 +150,10 @@ impl Validator<'_> {
             Err(_) => {
                 self.error(
                     value.referenced,
-                    format!("unknown time zone `{}`: expected an IANA name such as `Europe/Paris`", value.value),
+                    format!(
+                        "unknown time zone `{}`: expected an IANA name such as `Europe/Paris`",
+                        value.value
+                    ),
                 );
                 None
             }
@@ -147,7 +164,10 @@ impl Validator<'_> {
         match lettre::message::Mailbox::from_str(&value.value) {
             Err(_) => self.error(
                 value.referenced,
-                format!("invalid {what} `{}`: expected an email address such as `name@example.com`", value.value),
+                format!(
+                    "invalid {what} `{}`: expected an email address such as `name@example.com`",
+                    value.value
+                ),
             ),
             Ok(mailbox) => {
                 let domain = mailbox.email.domain().to_ascii_lowercase();
@@ -170,7 +190,10 @@ impl Validator<'_> {
         if !["en", "fr", "el"].contains(&file.language.value.as_str()) {
             self.error(
                 file.language.referenced,
-                format!("unknown language `{}`: expected one of en, fr, el", file.language.value),
+                format!(
+                    "unknown language `{}`: expected one of en, fr, el",
+                    file.language.value
+                ),
             );
         }
         let allowed: Vec<String> = file
@@ -181,7 +204,13 @@ impl Validator<'_> {
             .collect();
         for domain in &file.delivery.allowed_domains {
             if domain.value.trim().is_empty() || domain.value.contains('@') {
-                self.error(domain.referenced, format!("invalid domain `{}`: expected a domain such as `example.com`", domain.value));
+                self.error(
+                    domain.referenced,
+                    format!(
+                        "invalid domain `{}`: expected a domain such as `example.com`",
+                        domain.value
+                    ),
+                );
             }
         }
         self.address(&file.delivery.from, &[], "sender");
@@ -199,7 +228,10 @@ impl Validator<'_> {
             }
         }
         if file.jobs.is_empty() {
-            self.error(Location::UNKNOWN, "no jobs: expected at least one entry under `jobs`".into());
+            self.error(
+                Location::UNKNOWN,
+                "no jobs: expected at least one entry under `jobs`".into(),
+            );
         }
         if !self.errors.is_empty() {
             self.errors.sort_by_key(|e| (e.line, e.column));
@@ -216,7 +248,13 @@ impl Validator<'_> {
         })
     }
 
-    fn job(&mut self, name: &str, section: &JobSection, default_tz: Option<Tz>, allowed: &[String]) -> Option<Job> {
+    fn job(
+        &mut self,
+        name: &str,
+        section: &JobSection,
+        default_tz: Option<Tz>,
+        allowed: &[String],
+    ) -> Option<Job> {
         let errors_before = self.errors.len();
         let timezone = match &section.timezone {
             Some(value) => self.timezone(value),
@@ -225,7 +263,10 @@ impl Validator<'_> {
         if let Err(error) = croner::Cron::from_str(&section.schedule.value) {
             self.error(
                 section.schedule.referenced,
-                format!("invalid cron schedule `{}` of job `{name}`: {error}", section.schedule.value),
+                format!(
+                    "invalid cron schedule `{}` of job `{name}`: {error}",
+                    section.schedule.value
+                ),
             );
         }
         for recipient in &section.recipients {
@@ -254,7 +295,11 @@ impl Validator<'_> {
             schedule: section.schedule.value.clone(),
             timezone: timezone?,
             recipients: section.recipients.iter().map(|r| r.value.clone()).collect(),
-            hr_recipients: section.hr_recipients.iter().map(|r| r.value.clone()).collect(),
+            hr_recipients: section
+                .hr_recipients
+                .iter()
+                .map(|r| r.value.clone())
+                .collect(),
             scorecard_export: section.scorecard_export || !section.hr_recipients.is_empty(),
             eligible_sites_only: section.eligible_sites_only,
         })
@@ -265,7 +310,10 @@ impl Validator<'_> {
         let section = &file.scorecard;
         let DecimalValue(cap) = section.cap.value;
         if cap <= Decimal::ZERO {
-            self.error(section.cap.referenced, format!("scorecard.cap must be positive, found {cap}"));
+            self.error(
+                section.cap.referenced,
+                format!("scorecard.cap must be positive, found {cap}"),
+            );
         }
         let payout = &section.payout;
         if !(payout.threshold.0 < payout.target.0 && payout.target.0 < payout.maximum.0) {
@@ -279,7 +327,14 @@ impl Validator<'_> {
             let at = component.referenced;
             let c = &component.value;
             if c.weight.0 <= Decimal::ZERO {
-                self.error(at, format!("scorecard component `{}`: weight must be positive, found {}", name.as_str(), c.weight.0));
+                self.error(
+                    at,
+                    format!(
+                        "scorecard component `{}`: weight must be positive, found {}",
+                        name.as_str(),
+                        c.weight.0
+                    ),
+                );
             }
             if !(c.threshold.0 < c.target.0 && c.target.0 < c.maximum.0) {
                 self.error(
@@ -300,7 +355,10 @@ impl Validator<'_> {
             });
         }
         if components.is_empty() {
-            self.error(section.cap.referenced, "scorecard.components is empty: expected at least one component".into());
+            self.error(
+                section.cap.referenced,
+                "scorecard.components is empty: expected at least one component".into(),
+            );
         }
         (self.errors.len() == errors_before).then(|| ScorecardPolicy {
             cap,

@@ -4,5 +4,5 @@
 mod load;
 mod model;
 
-pub use load::{Config, ConfigError, Job, LoadError, ScorecardPolicy, ComponentPolicy};
+pub use load::{ComponentPolicy, Config, ConfigError, Job, LoadError, ScorecardPolicy};
 pub use model::{Audience, ComponentName, ConfigFile, ExportPaths, PeriodRule};

@@ -28,7 +28,11 @@ pub struct ConfigFile {
 }
 
 fn default_language() -> Spanned<String> {
-    Spanned::new("en".to_string(), serde_saphyr::Location::UNKNOWN, serde_saphyr::Location::UNKNOWN)
+    Spanned::new(
+        "en".to_string(),
+        serde_saphyr::Location::UNKNOWN,
+        serde_saphyr::Location::UNKNOWN,
+    )
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -77,7 +81,11 @@ pub struct PathsSection {
 
 impl Default for PathsSection {
     fn default() -> Self {
-        PathsSection { queries: "queries".into(), reports: "reports".into(), output: "out".into() }
+        PathsSection {
+            queries: "queries".into(),
+            reports: "reports".into(),
+            output: "out".into(),
+        }
     }
 }
 
@@ -102,7 +110,10 @@ pub struct CompareSection {
 
 impl Default for CompareSection {
     fn default() -> Self {
-        CompareSection { min_n: 30, overdispersion: false }
+        CompareSection {
+            min_n: 30,
+            overdispersion: false,
+        }
     }
 }
 
@@ -249,6 +260,8 @@ impl<'de> Deserialize<'de> for DecimalValue {
         };
         Decimal::from_str(text.trim())
             .map(DecimalValue)
-            .map_err(|_| serde::de::Error::custom(format!("expected a decimal number, found `{text}`")))
+            .map_err(|_| {
+                serde::de::Error::custom(format!("expected a decimal number, found `{text}`"))
+            })
     }
 }

@@ -16,12 +16,18 @@ pub struct NamedPeriod {
     pub end: NaiveDate,
     /// Whether team and touchpoint detail is wanted for it.
     pub detailed: bool,
+    /// A trend month: only complete responses and attachment are read for it.
+    pub trend_only: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum CalendarError {
     #[error("time zone {zone}: local midnight of {day} is {instant}, not on a quarter hour")]
-    Unaligned { zone: Tz, day: NaiveDate, instant: DateTime<Utc> },
+    Unaligned {
+        zone: Tz,
+        day: NaiveDate,
+        instant: DateTime<Utc>,
+    },
     #[error("cannot build the calendar tables: {0}")]
     Engine(#[from] duckdb::Error),
 }
@@ -38,15 +44,20 @@ pub fn start_of_day(zone: Tz, day: NaiveDate) -> DateTime<Utc> {
     }
 }
 
-/// Creates `calendar_slots(slot, interval_idx)`, `period_intervals(period_key, interval_idx,
-/// detailed)` and `period_ranges(period_key, start_day, end_day)`.
-pub fn install(connection: &Connection, zone: Tz, periods: &[NamedPeriod]) -> Result<(), CalendarError> {
+/// Creates `calendar_slots(slot, interval_idx, detailed)`, `period_intervals(period_key,
+/// interval_idx, detailed, trend_only)` and `period_ranges(period_key, start_day, end_day)`.
+pub fn install(
+    connection: &Connection,
+    zone: Tz,
+    periods: &[NamedPeriod],
+) -> Result<(), CalendarError> {
     let mut boundaries: Vec<NaiveDate> = periods.iter().flat_map(|p| [p.start, p.end]).collect();
     boundaries.sort();
     boundaries.dedup();
     connection.execute_batch(
-        "CREATE OR REPLACE TEMP TABLE calendar_slots (slot BIGINT, interval_idx SMALLINT);
-         CREATE OR REPLACE TEMP TABLE period_intervals (period_key VARCHAR, interval_idx SMALLINT, detailed BOOLEAN);
+        "CREATE OR REPLACE TEMP TABLE calendar_slots (slot BIGINT, interval_idx SMALLINT, detailed BOOLEAN);
+         CREATE OR REPLACE TEMP TABLE period_intervals (period_key VARCHAR, interval_idx SMALLINT, detailed BOOLEAN,
+             trend_only BOOLEAN);
          CREATE OR REPLACE TEMP TABLE period_ranges (period_key VARCHAR, start_day DATE, end_day DATE);",
     )?;
     let mut starts = Vec::with_capacity(boundaries.len());
@@ -57,11 +68,17 @@ pub fn install(connection: &Connection, zone: Tz, periods: &[NamedPeriod]) -> Re
         }
         starts.push(instant.timestamp() / SLOT_SECONDS);
     }
+    let detailed = |day: NaiveDate| {
+        periods
+            .iter()
+            .any(|p| p.detailed && p.start <= day && day < p.end)
+    };
     {
         let mut slots = connection.appender("calendar_slots")?;
         for (index, window) in starts.windows(2).enumerate() {
+            let interval_detailed = detailed(boundaries[index]);
             for slot in window[0]..window[1] {
-                slots.append_row(params![slot, index as i16])?;
+                slots.append_row(params![slot, index as i16, interval_detailed])?;
             }
         }
     }
@@ -72,9 +89,18 @@ pub fn install(connection: &Connection, zone: Tz, periods: &[NamedPeriod]) -> Re
             let first = boundaries.binary_search(&period.start).expect("a boundary");
             let last = boundaries.binary_search(&period.end).expect("a boundary");
             for index in first..last {
-                intervals.append_row(params![period.key, index as i16, period.detailed])?;
+                intervals.append_row(params![
+                    period.key,
+                    index as i16,
+                    period.detailed,
+                    period.trend_only
+                ])?;
             }
-            ranges.append_row(params![period.key, period.start.to_string(), period.end.to_string()])?;
+            ranges.append_row(params![
+                period.key,
+                period.start.to_string(),
+                period.end.to_string()
+            ])?;
         }
     }
     Ok(())
@@ -88,9 +114,18 @@ mod tests {
     fn local_midnight_in_utc() {
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         // Paris is UTC+2 in summer, UTC+1 in winter: 1 November starts at 23:00 UTC on 31 October.
-        assert_eq!(start_of_day(chrono_tz::Europe::Paris, day(2026, 11, 1)).to_rfc3339(), "2026-10-31T23:00:00+00:00");
-        assert_eq!(start_of_day(chrono_tz::Europe::Paris, day(2026, 10, 1)).to_rfc3339(), "2026-09-30T22:00:00+00:00");
+        assert_eq!(
+            start_of_day(chrono_tz::Europe::Paris, day(2026, 11, 1)).to_rfc3339(),
+            "2026-10-31T23:00:00+00:00"
+        );
+        assert_eq!(
+            start_of_day(chrono_tz::Europe::Paris, day(2026, 10, 1)).to_rfc3339(),
+            "2026-09-30T22:00:00+00:00"
+        );
         // Santiago springs forward at midnight: the day starts at 01:00 local.
-        assert_eq!(start_of_day(chrono_tz::America::Santiago, day(2026, 9, 6)).to_rfc3339(), "2026-09-06T04:00:00+00:00");
+        assert_eq!(
+            start_of_day(chrono_tz::America::Santiago, day(2026, 9, 6)).to_rfc3339(),
+            "2026-09-06T04:00:00+00:00"
+        );
     }
 }

@@ -26,8 +26,16 @@ impl ColumnKind {
     /// Whether a DuckDB column type (as DESCRIBE prints it) can be read as this kind.
     pub fn accepts(self, duckdb_type: &str) -> bool {
         let integer = [
-            "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
-            "UINTEGER", "UBIGINT", "UHUGEINT",
+            "TINYINT",
+            "SMALLINT",
+            "INTEGER",
+            "BIGINT",
+            "HUGEINT",
+            "UTINYINT",
+            "USMALLINT",
+            "UINTEGER",
+            "UBIGINT",
+            "UHUGEINT",
         ];
         let base = duckdb_type.split('(').next().unwrap_or(duckdb_type).trim();
         match self {
@@ -38,7 +46,9 @@ impl ColumnKind {
             ColumnKind::Integer => integer.contains(&base),
             ColumnKind::Boolean => base == "BOOLEAN",
             ColumnKind::Date => base == "DATE" || base.starts_with("TIMESTAMP"),
-            ColumnKind::Timestamp => base.starts_with("TIMESTAMP") || base == "VARCHAR" || base == "DATE",
+            ColumnKind::Timestamp => {
+                base.starts_with("TIMESTAMP") || base == "VARCHAR" || base == "DATE"
+            }
         }
     }
 }

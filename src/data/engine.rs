@@ -3,6 +3,7 @@
 use super::queries::{QueryDir, QueryFileError};
 use duckdb::{Connection, Params, Row};
 use std::path::PathBuf;
+use std::time::Instant;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -21,20 +22,38 @@ pub struct Engine {
 
 impl Engine {
     pub fn open(queries: QueryDir) -> Result<Engine, EngineError> {
-        let connection = Connection::open_in_memory().map_err(|e| EngineError::Open(e.to_string()))?;
-        Ok(Engine { connection, queries })
+        let connection =
+            Connection::open_in_memory().map_err(|e| EngineError::Open(e.to_string()))?;
+        Ok(Engine {
+            connection,
+            queries,
+        })
     }
 
     pub fn connection(&self) -> &Connection {
         &self.connection
     }
 
+    pub fn queries(&self) -> &QueryDir {
+        &self.queries
+    }
+
     /// Runs every statement of `queries/<name>.sql` (no parameters, no result).
     pub fn run(&self, name: &str) -> Result<(), EngineError> {
         let (path, sql) = self.queries.read(name)?;
+        let started = Instant::now();
         self.connection
             .execute_batch(&sql)
-            .map_err(|e| EngineError::Query { path, detail: e.to_string() })
+            .map_err(|e| EngineError::Query {
+                path,
+                detail: e.to_string(),
+            })?;
+        tracing::debug!(
+            query = name,
+            seconds = started.elapsed().as_secs_f64(),
+            "ran"
+        );
+        Ok(())
     }
 
     /// Runs the single statement of `queries/<name>.sql` and maps each result row.
@@ -45,13 +64,23 @@ impl Engine {
         mut map: impl FnMut(&Row<'_>) -> duckdb::Result<T>,
     ) -> Result<Vec<T>, EngineError> {
         let (path, sql) = self.queries.read(name)?;
-        let fail = |e: duckdb::Error| EngineError::Query { path: path.clone(), detail: e.to_string() };
+        let started = Instant::now();
+        let fail = |e: duckdb::Error| EngineError::Query {
+            path: path.clone(),
+            detail: e.to_string(),
+        };
         let mut statement = self.connection.prepare(&sql).map_err(fail)?;
         let mut rows = statement.query(params).map_err(fail)?;
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(fail)? {
             out.push(map(row).map_err(fail)?);
         }
+        tracing::debug!(
+            query = name,
+            rows = out.len(),
+            seconds = started.elapsed().as_secs_f64(),
+            "queried"
+        );
         Ok(out)
     }
 }

@@ -4,8 +4,8 @@
 use super::contract::{ColumnKind, ExportName};
 use super::engine::{Engine, EngineError};
 use super::queries::QueryDir;
-use duckdb::types::Value;
 use duckdb::params;
+use duckdb::types::Value;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -15,19 +15,47 @@ use std::thread::JoinHandle;
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
     #[error("export {export}: no file matches {pattern}")]
-    NoFiles { export: &'static str, pattern: String },
+    NoFiles {
+        export: &'static str,
+        pattern: String,
+    },
     #[error("export {export}: invalid path pattern {pattern}: {detail}")]
-    BadPattern { export: &'static str, pattern: String, detail: String },
+    BadPattern {
+        export: &'static str,
+        pattern: String,
+        detail: String,
+    },
     #[error("export {export}: cannot read {file} as Parquet: {detail}")]
-    Unreadable { export: &'static str, file: PathBuf, detail: String },
+    Unreadable {
+        export: &'static str,
+        file: PathBuf,
+        detail: String,
+    },
     #[error("export {export}: {file}: required column `{column}` is missing")]
-    MissingColumn { export: &'static str, file: PathBuf, column: &'static str },
+    MissingColumn {
+        export: &'static str,
+        file: PathBuf,
+        column: &'static str,
+    },
     #[error("export {export}: {file}: column `{column}` has type {found}; expected {expected}")]
-    WrongType { export: &'static str, file: PathBuf, column: &'static str, found: String, expected: &'static str },
+    WrongType {
+        export: &'static str,
+        file: PathBuf,
+        column: &'static str,
+        found: String,
+        expected: &'static str,
+    },
     #[error("export {export} has no rows (files: {files}): an upstream drop failed?")]
     Empty { export: &'static str, files: String },
-    #[error("export {export}: {problem} {key_column} `{key_value}`: the org chart must be unambiguous")]
-    AmbiguousKey { export: String, key_column: String, key_value: String, problem: String },
+    #[error(
+        "export {export}: {problem} {key_column} `{key_value}`: the org chart must be unambiguous"
+    )]
+    AmbiguousKey {
+        export: String,
+        key_column: String,
+        key_value: String,
+        problem: String,
+    },
     #[error("cannot hash input file {file}: {detail}")]
     Hash { file: PathBuf, detail: String },
     #[error(transparent)]
@@ -60,15 +88,25 @@ pub struct FileHashes {
 
 impl Exports {
     /// `patterns` gives a file or glob per export, already joined to the data folder.
-    pub fn open(patterns: &BTreeMap<ExportName, PathBuf>, queries: QueryDir) -> Result<Exports, DataError> {
+    pub fn open(
+        patterns: &BTreeMap<ExportName, PathBuf>,
+        queries: QueryDir,
+    ) -> Result<Exports, DataError> {
         let engine = Engine::open(queries)?;
         let mut by_export: Vec<(ExportName, Vec<PathBuf>)> = Vec::new();
         for (&export, pattern) in patterns {
             by_export.push((export, resolve(export, pattern)?));
         }
         // Hash the files on another thread while DuckDB checks and reads them.
-        let mut all_paths: Vec<PathBuf> = by_export.iter().flat_map(|(_, files)| files.clone()).collect();
-        all_paths.sort_by(|a, b| a.as_os_str().as_encoded_bytes().cmp(b.as_os_str().as_encoded_bytes()));
+        let mut all_paths: Vec<PathBuf> = by_export
+            .iter()
+            .flat_map(|(_, files)| files.clone())
+            .collect();
+        all_paths.sort_by(|a, b| {
+            a.as_os_str()
+                .as_encoded_bytes()
+                .cmp(b.as_os_str().as_encoded_bytes())
+        });
         all_paths.dedup();
         let hashing = std::thread::spawn(move || hash_files(&all_paths));
 
@@ -106,7 +144,11 @@ impl Exports {
         if let Some(problem) = problems.into_iter().next() {
             return Err(problem);
         }
-        Ok(Exports { engine, files, hashing: Some(hashing) })
+        Ok(Exports {
+            engine,
+            files,
+            hashing: Some(hashing),
+        })
     }
 
     /// Waits for the input files' hashes (computed while the queries ran).
@@ -123,11 +165,21 @@ fn resolve(export: ExportName, pattern: &Path) -> Result<Vec<PathBuf>, DataError
         pattern: text.clone(),
         detail: e.to_string(),
     })?;
-    let mut files: Vec<PathBuf> = matches.filter_map(Result::ok).filter(|p| p.is_file()).collect();
+    let mut files: Vec<PathBuf> = matches
+        .filter_map(Result::ok)
+        .filter(|p| p.is_file())
+        .collect();
     // Path order in bytes: the data contract ranks duplicate copies by file order.
-    files.sort_by(|a, b| a.as_os_str().as_encoded_bytes().cmp(b.as_os_str().as_encoded_bytes()));
+    files.sort_by(|a, b| {
+        a.as_os_str()
+            .as_encoded_bytes()
+            .cmp(b.as_os_str().as_encoded_bytes())
+    });
     if files.is_empty() {
-        return Err(DataError::NoFiles { export: export.as_str(), pattern: text });
+        return Err(DataError::NoFiles {
+            export: export.as_str(),
+            pattern: text,
+        });
     }
     Ok(files)
 }
@@ -139,14 +191,22 @@ fn check_schema(engine: &Engine, export: ExportName, path: &Path) -> Result<(), 
     let columns: BTreeMap<String, String> = match described {
         Ok(columns) => columns.into_iter().collect(),
         Err(EngineError::Query { detail, .. }) => {
-            return Err(DataError::Unreadable { export: export.as_str(), file: path.to_path_buf(), detail });
+            return Err(DataError::Unreadable {
+                export: export.as_str(),
+                file: path.to_path_buf(),
+                detail,
+            });
         }
         Err(other) => return Err(other.into()),
     };
     for &(column, kind) in export.columns() {
         match columns.get(column) {
             None => {
-                return Err(DataError::MissingColumn { export: export.as_str(), file: path.to_path_buf(), column });
+                return Err(DataError::MissingColumn {
+                    export: export.as_str(),
+                    file: path.to_path_buf(),
+                    column,
+                });
             }
             Some(found) if !kind.accepts(found) => {
                 return Err(DataError::WrongType {
@@ -163,21 +223,43 @@ fn check_schema(engine: &Engine, export: ExportName, path: &Path) -> Result<(), 
     Ok(())
 }
 
-fn row_counts(engine: &Engine, export: ExportName, paths: &[PathBuf]) -> Result<Vec<InputFile>, DataError> {
-    let list = Value::List(paths.iter().map(|p| Value::Text(p.to_string_lossy().to_string())).collect());
+fn row_counts(
+    engine: &Engine,
+    export: ExportName,
+    paths: &[PathBuf],
+) -> Result<Vec<InputFile>, DataError> {
+    let list = Value::List(
+        paths
+            .iter()
+            .map(|p| Value::Text(p.to_string_lossy().to_string()))
+            .collect(),
+    );
     let counts: BTreeMap<String, i64> = engine
-        .query("export_file_rows", [list], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))?
+        .query("export_file_rows", [list], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+        })?
         .into_iter()
         .collect();
     let mut files = Vec::new();
     for path in paths {
-        let rows = counts.get(path.to_string_lossy().as_ref()).copied().unwrap_or(0) as u64;
+        let rows = counts
+            .get(path.to_string_lossy().as_ref())
+            .copied()
+            .unwrap_or(0) as u64;
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        files.push(InputFile { export, path: path.clone(), size, rows });
+        files.push(InputFile {
+            export,
+            path: path.clone(),
+            size,
+            rows,
+        });
     }
     if files.iter().all(|f| f.rows == 0) {
         let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        return Err(DataError::Empty { export: export.as_str(), files: names.join(", ") });
+        return Err(DataError::Empty {
+            export: export.as_str(),
+            files: names.join(", "),
+        });
     }
     Ok(files)
 }
@@ -187,7 +269,10 @@ fn hash_files(paths: &[PathBuf]) -> Result<FileHashes, DataError> {
     let mut per_file = BTreeMap::new();
     let mut buffer = vec![0u8; 1 << 20];
     for path in paths {
-        let fail = |e: std::io::Error| DataError::Hash { file: path.clone(), detail: e.to_string() };
+        let fail = |e: std::io::Error| DataError::Hash {
+            file: path.clone(),
+            detail: e.to_string(),
+        };
         let mut file = std::fs::File::open(path).map_err(fail)?;
         let mut one = Sha256::new();
         loop {
@@ -200,5 +285,8 @@ fn hash_files(paths: &[PathBuf]) -> Result<FileHashes, DataError> {
         }
         per_file.insert(path.clone(), hex::encode(one.finalize()));
     }
-    Ok(FileHashes { per_file, data_sha256: hex::encode(all.finalize()) })
+    Ok(FileHashes {
+        per_file,
+        data_sha256: hex::encode(all.finalize()),
+    })
 }

@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod contract;
+pub mod duplicates;
 pub mod engine;
 pub mod exports;
 pub mod queries;

@@ -16,7 +16,9 @@ pub struct QueryDir {
 
 impl QueryDir {
     pub fn new(dir: &Path) -> QueryDir {
-        QueryDir { dir: dir.to_path_buf() }
+        QueryDir {
+            dir: dir.to_path_buf(),
+        }
     }
 
     /// The text of `queries/<name>.sql`.

@@ -28,22 +28,39 @@ pub enum MessageError {
     Build { to: String, detail: String },
 }
 
-pub fn build(from: &str, reply_to: Option<&str>, message: &OutgoingMessage) -> Result<Message, MessageError> {
+pub fn build(
+    from: &str,
+    reply_to: Option<&str>,
+    message: &OutgoingMessage,
+) -> Result<Message, MessageError> {
     let mailbox = |address: &str| -> Result<Mailbox, MessageError> {
-        address.parse().map_err(|e: lettre::address::AddressError| MessageError::Address {
-            address: address.to_string(),
-            detail: e.to_string(),
-        })
+        address
+            .parse()
+            .map_err(|e: lettre::address::AddressError| MessageError::Address {
+                address: address.to_string(),
+                detail: e.to_string(),
+            })
     };
-    let mut builder = Message::builder().from(mailbox(from)?).to(mailbox(&message.to)?).subject(&message.subject);
+    let mut builder = Message::builder()
+        .from(mailbox(from)?)
+        .to(mailbox(&message.to)?)
+        .subject(&message.subject);
     if let Some(reply_to) = reply_to {
         builder = builder.reply_to(mailbox(reply_to)?);
     }
-    let mut body = MultiPart::mixed().multipart(MultiPart::alternative_plain_html(message.text.clone(), message.html.clone()));
+    let mut body = MultiPart::mixed().multipart(MultiPart::alternative_plain_html(
+        message.text.clone(),
+        message.html.clone(),
+    ));
     for attachment in &message.attachments {
-        let content_type = ContentType::parse(attachment.content_type).expect("known content types parse");
-        let part: SinglePart = MimeAttachment::new(attachment.file_name.clone()).body(attachment.bytes.clone(), content_type);
+        let content_type =
+            ContentType::parse(attachment.content_type).expect("known content types parse");
+        let part: SinglePart = MimeAttachment::new(attachment.file_name.clone())
+            .body(attachment.bytes.clone(), content_type);
         body = body.singlepart(part);
     }
-    builder.multipart(body).map_err(|e| MessageError::Build { to: message.to.clone(), detail: e.to_string() })
+    builder.multipart(body).map_err(|e| MessageError::Build {
+        to: message.to.clone(),
+        detail: e.to_string(),
+    })
 }

@@ -20,18 +20,31 @@ pub struct Outbox {
 
 impl Outbox {
     pub fn open(dir: &Path) -> Result<Outbox, DeliveryError> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| DeliveryError::Outbox { dir: dir.to_path_buf(), detail: e.to_string() })?;
-        Ok(Outbox { dir: dir.to_path_buf(), transport: FileTransport::new(dir) })
+        std::fs::create_dir_all(dir).map_err(|e| DeliveryError::Outbox {
+            dir: dir.to_path_buf(),
+            detail: e.to_string(),
+        })?;
+        Ok(Outbox {
+            dir: dir.to_path_buf(),
+            transport: FileTransport::new(dir),
+        })
     }
 
     /// Writes the message; returns the path of its `.eml` file.
-    pub fn send(&self, from: &str, reply_to: Option<&str>, message: &OutgoingMessage) -> Result<PathBuf, DeliveryError> {
+    pub fn send(
+        &self,
+        from: &str,
+        reply_to: Option<&str>,
+        message: &OutgoingMessage,
+    ) -> Result<PathBuf, DeliveryError> {
         let mime = build(from, reply_to, message)?;
         let id = self
             .transport
             .send(&mime)
-            .map_err(|e| DeliveryError::Outbox { dir: self.dir.clone(), detail: e.to_string() })?;
+            .map_err(|e| DeliveryError::Outbox {
+                dir: self.dir.clone(),
+                detail: e.to_string(),
+            })?;
         Ok(self.dir.join(format!("{id}.eml")))
     }
 }

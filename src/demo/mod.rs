@@ -47,12 +47,18 @@ pub const TOP_BOX_SITE: usize = 15;
 
 pub fn generate(options: &DemoOptions, queries: &QueryDir) -> Result<(), DemoError> {
     let out_text = options.out.to_string_lossy().to_string();
-    if out_text.chars().any(|c| c == '\'' || c == '"' || c.is_control()) {
+    if out_text
+        .chars()
+        .any(|c| c == '\'' || c == '"' || c.is_control())
+    {
         return Err(DemoError::BadPath(options.out.clone()));
     }
     for folder in ["customer_responses", "employee_responses"] {
         let path = options.out.join(folder);
-        std::fs::create_dir_all(&path).map_err(|e| DemoError::Folder { path, detail: e.to_string() })?;
+        std::fs::create_dir_all(&path).map_err(|e| DemoError::Folder {
+            path,
+            detail: e.to_string(),
+        })?;
     }
     let engine = Engine::open(queries.clone())?;
     let connection = engine.connection();
@@ -66,7 +72,10 @@ pub fn generate(options: &DemoOptions, queries: &QueryDir) -> Result<(), DemoErr
     let sql = sql.replace(":out_dir", &out_text);
     connection
         .execute_batch(&sql)
-        .map_err(|e| EngineError::Query { path, detail: e.to_string() })?;
+        .map_err(|e| EngineError::Query {
+            path,
+            detail: e.to_string(),
+        })?;
     Ok(())
 }
 
@@ -88,14 +97,20 @@ fn build_plan(connection: &duckdb::Connection, options: &DemoOptions) -> Result<
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let site_effect = Normal::new(0.0, 0.35).expect("valid normal");
     let first_month = add_months(options.until.start, 1 - options.months as i32);
-    let months: Vec<NaiveDate> = (0..options.months as i32).map(|i| add_months(first_month, i)).collect();
+    let months: Vec<NaiveDate> = (0..options.months as i32)
+        .map(|i| add_months(first_month, i))
+        .collect();
     let mut sites = connection.appender("demo_sites")?;
     let mut teams = connection.appender("demo_teams")?;
     let mut site_months = connection.appender("demo_site_months")?;
     let mut waves = connection.appender("demo_team_waves")?;
     for index in 0..options.sites {
         let place = catalog::place(index);
-        let site_id = format!("S{:0width$}", index + 1, width = if options.sites > 999 { 4 } else { 3 });
+        let site_id = format!(
+            "S{:0width$}",
+            index + 1,
+            width = if options.sites > 999 { 4 } else { 3 }
+        );
         let ee_effect: f64 = site_effect.sample(&mut rng);
         let own_effect: f64 = site_effect.sample(&mut rng);
         let active = index + 1 != options.sites || options.sites < 10;
@@ -118,7 +133,11 @@ fn build_plan(connection: &duckdb::Connection, options: &DemoOptions) -> Result<
         for t in 0..team_count {
             let team_id = format!("{site_id}-T{}", t + 1);
             // The first team of the first site is tiny: under the privacy threshold.
-            let headcount: i32 = if index == 0 && t == 0 { 4 } else { rng.random_range(6..=16) };
+            let headcount: i32 = if index == 0 && t == 0 {
+                4
+            } else {
+                rng.random_range(6..=16)
+            };
             teams.append_row(params![
                 team_id,
                 site_id,
@@ -129,7 +148,13 @@ fn build_plan(connection: &duckdb::Connection, options: &DemoOptions) -> Result<
             ])?;
             for &month in &months {
                 if (month.month() - 1) % 3 == 0 {
-                    waves.append_row(params![team_id, site_id, month.to_string(), headcount, 3.55 + ee_effect])?;
+                    waves.append_row(params![
+                        team_id,
+                        site_id,
+                        month.to_string(),
+                        headcount,
+                        3.55 + ee_effect
+                    ])?;
                 }
             }
             team_ids.push(team_id);
@@ -142,7 +167,9 @@ fn build_plan(connection: &duckdb::Connection, options: &DemoOptions) -> Result<
             if index == SUSTAINED_LOW_SITE && months_left <= 8 {
                 latent -= 0.9;
             }
-            let responses = ((size as f64) * rng.random_range(0.8..1.2)).round().max(1.0) as i32;
+            let responses = ((size as f64) * rng.random_range(0.8..1.2))
+                .round()
+                .max(1.0) as i32;
             let next = add_months(month, 1);
             let seconds = (next - month).num_seconds();
             site_months.append_row(params![
@@ -152,7 +179,11 @@ fn build_plan(connection: &duckdb::Connection, options: &DemoOptions) -> Result<
                 seconds,
                 responses.clamp(options.responses_min as i32, options.responses_max as i32),
                 latent,
-                if index == STAFF_GAMING_SITE { 0.4 } else { 0.06 },
+                if index == STAFF_GAMING_SITE {
+                    0.4
+                } else {
+                    0.06
+                },
                 index == POLICY_SITE,
                 index == TOP_BOX_SITE && months_left <= 3,
                 team_ids.join("|"),

@@ -15,7 +15,9 @@ fn writer() -> csv::Writer<Vec<u8>> {
 }
 
 fn finish(writer: csv::Writer<Vec<u8>>) -> Vec<u8> {
-    writer.into_inner().expect("writing to memory does not fail")
+    writer
+        .into_inner()
+        .expect("writing to memory does not fail")
 }
 
 fn fixed(value: Option<Ratio>, decimals: u32) -> String {
@@ -25,10 +27,15 @@ fn fixed(value: Option<Ratio>, decimals: u32) -> String {
 fn decimal(value: Option<Decimal>, decimals: u32) -> String {
     value
         .map(|v| {
-            let rounded = v.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
+            let rounded =
+                v.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
             let text = format!("{rounded:.prec$}", prec = decimals as usize);
             // -0 prints as 0
-            if rounded.is_zero() { text.trim_start_matches('-').to_string() } else { text }
+            if rounded.is_zero() {
+                text.trim_start_matches('-').to_string()
+            } else {
+                text
+            }
         })
         .unwrap_or_default()
 }
@@ -40,10 +47,30 @@ fn period_fields(period: Period) -> [String; 2] {
 pub fn sites_csv(figures: &Figures, privacy: Privacy) -> Vec<u8> {
     let mut w = writer();
     let header = [
-        "period_start", "period_end", "site_id", "site_name", "region", "ce_n", "ce_index",
-        "confidence_index", "integrity_index", "pride_index", "passion_index", "share_fully_engaged",
-        "share_engaged", "share_not_engaged", "share_actively_disengaged", "nps", "nps_n", "ee_n",
-        "ee_index", "ambassador_index", "percentile_rank", "funnel_flag", "quadrant", "sustained_low",
+        "period_start",
+        "period_end",
+        "site_id",
+        "site_name",
+        "region",
+        "ce_n",
+        "ce_index",
+        "confidence_index",
+        "integrity_index",
+        "pride_index",
+        "passion_index",
+        "share_fully_engaged",
+        "share_engaged",
+        "share_not_engaged",
+        "share_actively_disengaged",
+        "nps",
+        "nps_n",
+        "ee_n",
+        "ee_index",
+        "ambassador_index",
+        "percentile_rank",
+        "funnel_flag",
+        "quadrant",
+        "sustained_low",
     ];
     w.write_record(header).expect("in memory");
     let [start, end] = period_fields(figures.period);
@@ -74,7 +101,9 @@ pub fn sites_csv(figures: &Figures, privacy: Privacy) -> Vec<u8> {
             fixed(privacy.ambassador_index(e), 4),
             fixed(site.percentile_rank, 4),
             site.funnel_flag.as_str().to_string(),
-            site.quadrant.map(|q| q.as_str().to_string()).unwrap_or_default(),
+            site.quadrant
+                .map(|q| q.as_str().to_string())
+                .unwrap_or_default(),
             site.sustained_low.to_string(),
         ];
         w.write_record(&record).expect("in memory");
@@ -86,15 +115,35 @@ pub fn sites_csv(figures: &Figures, privacy: Privacy) -> Vec<u8> {
 pub fn scorecard_csv(figures: &Figures, config_sha256: &str, data_sha256: &str) -> Vec<u8> {
     let mut w = writer();
     let header = [
-        "period_start", "period_end", "site_id", "site_name", "manager_id", "manager_email", "ce_index",
-        "ce_n", "ee_index", "ee_n", "ce_change", "attainment_ce_index", "attainment_ee_index",
-        "attainment_ce_change", "weighted_attainment", "payout_amount", "bonus_target", "status",
-        "integrity_flags", "excluded_staff_invites", "config_sha256", "data_sha256",
+        "period_start",
+        "period_end",
+        "site_id",
+        "site_name",
+        "manager_id",
+        "manager_email",
+        "ce_index",
+        "ce_n",
+        "ee_index",
+        "ee_n",
+        "ce_change",
+        "attainment_ce_index",
+        "attainment_ee_index",
+        "attainment_ce_change",
+        "weighted_attainment",
+        "payout_amount",
+        "bonus_target",
+        "status",
+        "integrity_flags",
+        "excluded_staff_invites",
+        "config_sha256",
+        "data_sha256",
     ];
     w.write_record(header).expect("in memory");
     let [start, end] = period_fields(figures.scorecard_period);
     for site in &figures.sites {
-        let Some(card) = &site.scorecard else { continue };
+        let Some(card) = &site.scorecard else {
+            continue;
+        };
         let attainment = |name| decimal(card.component(name).and_then(|c| c.attainment), 6);
         let record = [
             start.clone(),
@@ -127,9 +176,11 @@ pub fn scorecard_csv(figures: &Figures, config_sha256: &str, data_sha256: &str) 
 
 pub fn data_quality_csv(figures: &Figures) -> Vec<u8> {
     let mut w = writer();
-    w.write_record(["export", "row_id", "reason"]).expect("in memory");
+    w.write_record(["export", "row_id", "reason"])
+        .expect("in memory");
     for row in &figures.quality.excluded {
-        w.write_record([row.export, row.row_id.as_str(), row.reason.as_str()]).expect("in memory");
+        w.write_record([row.export, row.row_id.as_str(), row.reason.as_str()])
+            .expect("in memory");
     }
     finish(w)
 }

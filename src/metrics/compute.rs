@@ -13,6 +13,7 @@ use super::scorecard::{self, ScorecardInputs};
 use super::trend::{monthly_medians, sustained_low};
 use crate::config::ScorecardPolicy;
 use crate::data::calendar::{self, CalendarError, NamedPeriod};
+use crate::data::duplicates;
 use crate::data::engine::EngineError;
 use crate::data::{ExportName, Exports};
 use chrono_tz::Tz;
@@ -47,7 +48,12 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
     let previous = period.previous();
     let last_month = Period::containing(PeriodKind::Month, period.last_day());
     let months: Vec<Period> = (0..TREND_MONTHS as i32)
-        .map(|i| Period::containing(PeriodKind::Month, add_months(last_month.start, i - TREND_MONTHS as i32 + 1)))
+        .map(|i| {
+            Period::containing(
+                PeriodKind::Month,
+                add_months(last_month.start, i - TREND_MONTHS as i32 + 1),
+            )
+        })
         .collect();
     let last_year = match period.kind {
         PeriodKind::Week => None,
@@ -60,40 +66,59 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
     };
     let scorecard_previous = scorecard_period.previous();
 
-    let mut named = vec![
-        named("cur", period, true),
-        named("prev", previous, true),
+    let mut periods = vec![
+        named("cur", period, request.detailed),
+        named("prev", previous, request.detailed),
         named("sc", scorecard_period, false),
         named("scp", scorecard_previous, false),
     ];
     if let Some(ly) = last_year {
-        named.push(named_period("ly", ly));
+        periods.push(named("ly", ly, false));
     }
     for (i, month) in months.iter().enumerate() {
-        named.push(named_period(&format!("m{i:02}"), *month));
+        periods.push(trend_month(&format!("m{i:02}"), *month));
     }
-    calendar::install(engine.connection(), request.zone, &named)?;
+    calendar::install(engine.connection(), request.zone, &periods)?;
 
-    let mut excluded = Vec::new();
-    let quality_row = |export: &'static str| {
-        move |row: &duckdb::Row<'_>| Ok(ExcludedRow { export, row_id: row.get(0)?, reason: row.get(1)? })
-    };
     for prefix in ["customer", "employee"] {
         engine.run(&format!("{prefix}_typed"))?;
+        duplicates::find_repeated_ids(engine, prefix)?;
         engine.run(&format!("{prefix}_later_copies"))?;
         engine.run(&format!("{prefix}_checked"))?;
+        engine.run(&format!("{prefix}_intervals"))?;
     }
-    excluded.extend(engine.query("customer_quality", [], quality_row("customer_responses"))?);
-    excluded.extend(engine.query("employee_quality", [], quality_row("employee_responses"))?);
+    let mut excluded = Vec::new();
+    for (query, export) in [
+        ("customer_quality", "customer_responses"),
+        ("employee_quality", "employee_responses"),
+    ] {
+        excluded.extend(engine.query(query, [], |row| {
+            Ok(ExcludedRow {
+                export,
+                row_id: row.get(0)?,
+                reason: row.get(1)?,
+            })
+        })?);
+    }
     excluded.extend(engine.query("org_quality", [], |row| {
         let export: String = row.get(0)?;
-        let export = if export == "teams" { "teams" } else { "financials" };
-        Ok(ExcludedRow { export, row_id: row.get(1)?, reason: row.get(2)? })
+        let export = if export == "teams" {
+            "teams"
+        } else {
+            "financials"
+        };
+        Ok(ExcludedRow {
+            export,
+            row_id: row.get(1)?,
+            reason: row.get(2)?,
+        })
     })?);
-    engine.run("customer_intervals")?;
-    engine.run("employee_intervals")?;
     let freshness = |name: &str| -> Result<Option<String>, EngineError> {
-        Ok(engine.query(name, [], |row| row.get::<_, Option<String>>(1))?.into_iter().next().flatten())
+        Ok(engine
+            .query(name, [], |row| row.get::<_, Option<String>>(1))?
+            .into_iter()
+            .next()
+            .flatten())
     };
     let newest = vec![
         ("customer_responses", freshness("customer_freshness")?),
@@ -102,7 +127,12 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
     let rows_read = ExportName::ALL
         .iter()
         .map(|export| {
-            let rows = exports.files.iter().filter(|f| f.export == *export).map(|f| f.rows).sum();
+            let rows = exports
+                .files
+                .iter()
+                .filter(|f| f.export == *export)
+                .map(|f| f.rows)
+                .sum();
             (export.as_str(), rows)
         })
         .collect();
@@ -111,13 +141,35 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
     // (period key, site) → sums of system-invited [0] and staff-invited [1] responses
     let mut customer: HashMap<(String, String), [CustomerSums; 2]> = HashMap::new();
     for (key, site, system, sums) in engine.query("customer_site_periods", [], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, bool>(2)?, CustomerSums::from_row(row, 3)?))
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, bool>(2)?,
+            CustomerSums::from_row(row, 3)?,
+        ))
     })? {
         customer.entry((key, site)).or_default()[usize::from(!system)] = sums;
     }
+    // Trend months carry only complete responses and attachment.
+    let trend_sums: HashMap<(String, String), CustomerSums> = engine
+        .query("customer_site_months", [], |row| {
+            Ok((
+                (row.get::<_, String>(0)?, row.get::<_, String>(1)?),
+                CustomerSums {
+                    ce_n: row.get(2)?,
+                    attachment_x168: row.get(3)?,
+                    ..Default::default()
+                },
+            ))
+        })?
+        .into_iter()
+        .collect();
     let employee: HashMap<(String, String), EmployeeSums> = engine
         .query("employee_site_periods", [], |row| {
-            Ok(((row.get::<_, String>(0)?, row.get::<_, String>(1)?), EmployeeSums::from_row(row, 2)?))
+            Ok((
+                (row.get::<_, String>(0)?, row.get::<_, String>(1)?),
+                EmployeeSums::from_row(row, 2)?,
+            ))
         })?
         .into_iter()
         .collect();
@@ -140,7 +192,9 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
             site_name: row.get::<_, Option<String>>(1)?.unwrap_or_default(),
             region: row.get::<_, Option<String>>(2)?.unwrap_or_default(),
             country: row.get::<_, Option<String>>(3)?.unwrap_or_default(),
-            locale: row.get::<_, Option<String>>(4)?.unwrap_or_else(|| "en".into()),
+            locale: row
+                .get::<_, Option<String>>(4)?
+                .unwrap_or_else(|| "en".into()),
             manager_id: row.get::<_, Option<String>>(5)?.unwrap_or_default(),
             manager_name: row.get::<_, Option<String>>(6)?.unwrap_or_default(),
             manager_email: row.get::<_, Option<String>>(7)?.unwrap_or_default(),
@@ -149,16 +203,24 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
     })?;
 
     let both = |key: &str, site: &str| -> [CustomerSums; 2] {
-        customer.get(&(key.to_string(), site.to_string())).copied().unwrap_or_default()
+        customer
+            .get(&(key.to_string(), site.to_string()))
+            .copied()
+            .unwrap_or_default()
     };
     let all = |key: &str, site: &str| -> CustomerSums {
         let [system, staff] = both(key, site);
         CustomerSums::sum([&system, &staff])
     };
     let ee = |key: &str, site: &str| -> EmployeeSums {
-        employee.get(&(key.to_string(), site.to_string())).copied().unwrap_or_default()
+        employee
+            .get(&(key.to_string(), site.to_string()))
+            .copied()
+            .unwrap_or_default()
     };
-    let privacy = Privacy { min_group_size: request.min_group_size.into() };
+    let privacy = Privacy {
+        min_group_size: request.min_group_size.into(),
+    };
     let min_n = i64::from(request.compare_min_n);
 
     let mut sites: Vec<SiteFigures> = infos
@@ -174,7 +236,10 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
             };
             let trend = (0..TREND_MONTHS)
                 .map(|m| {
-                    let month = all(&format!("m{m:02}"), id);
+                    let month = trend_sums
+                        .get(&(format!("m{m:02}"), id.to_string()))
+                        .copied()
+                        .unwrap_or_default();
                     (month.ce_n, month.ce_index())
                 })
                 .collect();
@@ -182,7 +247,9 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
             let [scp_system, _] = both("scp", id);
             let sc_employee = ee("sc", id);
             SiteFigures {
-                financials: financials.get(&("cur".to_string(), info.site_id.clone())).cloned(),
+                financials: financials
+                    .get(&("cur".to_string(), info.site_id.clone()))
+                    .cloned(),
                 sums,
                 percentile_rank: None,
                 funnel_flag: FunnelFlag::InsufficientSample,
@@ -224,11 +291,16 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
         .filter(|s| s.sums.customer.ce_n >= min_n)
         .filter_map(|s| s.sums.customer.ce_index())
         .collect();
-    let eligible_ee: Vec<Ratio> = sites.iter().filter_map(|s| privacy.ee_index(&s.sums.employee)).collect();
+    let eligible_ee: Vec<Ratio> = sites
+        .iter()
+        .filter_map(|s| privacy.ee_index(&s.sums.employee))
+        .collect();
     let (fe_total, n_total) = sites
         .iter()
         .filter(|s| s.sums.customer.ce_n >= min_n)
-        .fold((0i64, 0i64), |(f, n), s| (f + s.sums.customer.fully_engaged, n + s.sums.customer.ce_n));
+        .fold((0i64, 0i64), |(f, n), s| {
+            (f + s.sums.customer.fully_engaged, n + s.sums.customer.ce_n)
+        });
     let funnel_centre = (n_total > 0).then(|| fe_total as f64 / n_total as f64);
     let company_employee = EmployeeSums::sum(sites.iter().map(|s| &s.sums.employee));
     let ee_funnel = company_employee.ee_spread();
@@ -254,7 +326,13 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
         .iter()
         .enumerate()
         .filter(|(_, s)| s.sums.customer.ce_n >= min_n)
-        .filter_map(|(i, s)| Some((i, privacy.ee_index(&s.sums.employee)?, s.sums.customer.ce_index()?)))
+        .filter_map(|(i, s)| {
+            Some((
+                i,
+                privacy.ee_index(&s.sums.employee)?,
+                s.sums.customer.ce_index()?,
+            ))
+        })
         .collect();
     let mut quadrants = QuadrantSummary {
         ee_median: median(&both_eligible.iter().map(|x| x.1).collect::<Vec<_>>()),
@@ -267,7 +345,10 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
         for &(i, ee_index, ce_index) in &both_eligible {
             let quadrant = Quadrant::of(ee_index, ce_index, ee_median, ce_median);
             sites[i].quadrant = Some(quadrant);
-            let row = &mut quadrants.rows[Quadrant::ALL.iter().position(|q| *q == quadrant).expect("listed")];
+            let row = &mut quadrants.rows[Quadrant::ALL
+                .iter()
+                .position(|q| *q == quadrant)
+                .expect("listed")];
             row.sites += 1;
             if let Some(f) = &sites[i].financials {
                 row.revenue += f.revenue;
@@ -278,19 +359,31 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
                 }
             }
         }
-        quadrants.r_ee_ce = pearson(&both_eligible.iter().map(|x| (x.1.to_f64(), x.2.to_f64())).collect::<Vec<_>>());
+        quadrants.r_ee_ce = pearson(
+            &both_eligible
+                .iter()
+                .map(|x| (x.1.to_f64(), x.2.to_f64()))
+                .collect::<Vec<_>>(),
+        );
         quadrants.r_ce_revenue = pearson(&ce_revenue);
-        quadrants.revenue_per_transaction_ratio =
-            match (quadrants.rows[0].revenue_per_transaction(), quadrants.rows[3].revenue_per_transaction()) {
-                (Some(high), Some(low)) if low > 0.0 => Some(high / low),
-                _ => None,
-            };
+        quadrants.revenue_per_transaction_ratio = match (
+            quadrants.rows[0].revenue_per_transaction(),
+            quadrants.rows[3].revenue_per_transaction(),
+        ) {
+            (Some(high), Some(low)) if low > 0.0 => Some(high / low),
+            _ => None,
+        };
     }
 
     // Trends and sustained problems (§6).
     let eligible_months: Vec<Vec<Option<Ratio>>> = sites
         .iter()
-        .map(|s| s.trend.iter().map(|(n, v)| if *n >= min_n { *v } else { None }).collect())
+        .map(|s| {
+            s.trend
+                .iter()
+                .map(|(n, v)| if *n >= min_n { *v } else { None })
+                .collect()
+        })
         .collect();
     let views: Vec<&[Option<Ratio>]> = eligible_months.iter().map(Vec::as_slice).collect();
     let company_trend = monthly_medians(&views, TREND_MONTHS);
@@ -301,7 +394,10 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
     // Regions and the company are sums of their sites.
     let mut by_region: BTreeMap<String, Vec<&SiteFigures>> = BTreeMap::new();
     for site in &sites {
-        by_region.entry(site.info.region.clone()).or_default().push(site);
+        by_region
+            .entry(site.info.region.clone())
+            .or_default()
+            .push(site);
     }
     let regions = by_region
         .into_iter()
@@ -310,7 +406,10 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
             sites: members.len(),
             sites_flagged_low: members
                 .iter()
-                .filter(|s| matches!(s.funnel_flag, FunnelFlag::AlarmLow | FunnelFlag::AlertLow) || s.sustained_low)
+                .filter(|s| {
+                    matches!(s.funnel_flag, FunnelFlag::AlarmLow | FunnelFlag::AlertLow)
+                        || s.sustained_low
+                })
                 .count(),
             region,
         })
@@ -344,11 +443,20 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
 }
 
 fn named(key: &str, period: Period, detailed: bool) -> NamedPeriod {
-    NamedPeriod { key: key.into(), start: period.start, end: period.end, detailed }
+    NamedPeriod {
+        key: key.into(),
+        start: period.start,
+        end: period.end,
+        detailed,
+        trend_only: false,
+    }
 }
 
-fn named_period(key: &str, period: Period) -> NamedPeriod {
-    named(key, period, false)
+fn trend_month(key: &str, period: Period) -> NamedPeriod {
+    NamedPeriod {
+        trend_only: true,
+        ..named(key, period, false)
+    }
 }
 
 fn sum_groups<'a>(groups: impl Iterator<Item = &'a GroupSums>) -> GroupSums {
@@ -378,13 +486,21 @@ fn add_detail(exports: &Exports, figures: &mut Figures) -> Result<(), MetricsErr
     })?;
     let mut team_customer: HashMap<(String, String), CustomerSums> = HashMap::new();
     for (key, team, sums) in engine.query("customer_team_periods", [], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(2)?, CustomerSums::from_row(row, 3)?))
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(2)?,
+            CustomerSums::from_row(row, 3)?,
+        ))
     })? {
         team_customer.insert((key, team), sums);
     }
     let mut team_employee: HashMap<String, EmployeeSums> = HashMap::new();
     for (key, team, sums) in engine.query("employee_team_periods", [], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(2)?, EmployeeSums::from_row(row, 3)?))
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, Option<String>>(2)?,
+            EmployeeSums::from_row(row, 3)?,
+        ))
     })? {
         if let (Some(team), true) = (team, key == "cur") {
             team_employee.insert(team, sums);
@@ -393,23 +509,44 @@ fn add_detail(exports: &Exports, figures: &mut Figures) -> Result<(), MetricsErr
     figures.teams = teams
         .into_iter()
         .map(|info| TeamFigures {
-            customer: team_customer.get(&("cur".into(), info.team_id.clone())).copied().unwrap_or_default(),
-            customer_prev: team_customer.get(&("prev".into(), info.team_id.clone())).copied().unwrap_or_default(),
-            employee: team_employee.get(&info.team_id).copied().unwrap_or_default(),
+            customer: team_customer
+                .get(&("cur".into(), info.team_id.clone()))
+                .copied()
+                .unwrap_or_default(),
+            customer_prev: team_customer
+                .get(&("prev".into(), info.team_id.clone()))
+                .copied()
+                .unwrap_or_default(),
+            employee: team_employee
+                .get(&info.team_id)
+                .copied()
+                .unwrap_or_default(),
             info,
         })
         .collect();
     let mut company_touchpoints: BTreeMap<String, CustomerSums> = BTreeMap::new();
     let mut site_touchpoints: HashMap<String, Vec<(String, CustomerSums)>> = HashMap::new();
-    for (site, touchpoint, sums) in engine.query("customer_touchpoint_periods", [], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?, CustomerSums::from_row(row, 3)?))
-    })?
-    .into_iter()
-    .filter(|(key, ..)| key == "cur")
-    .map(|(_, site, touchpoint, sums)| (site, touchpoint, sums))
+    for (site, touchpoint, sums) in engine
+        .query("customer_touchpoint_periods", [], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                CustomerSums::from_row(row, 3)?,
+            ))
+        })?
+        .into_iter()
+        .filter(|(key, ..)| key == "cur")
+        .map(|(_, site, touchpoint, sums)| (site, touchpoint, sums))
     {
-        company_touchpoints.entry(touchpoint.clone()).or_default().add(&sums);
-        site_touchpoints.entry(site).or_default().push((touchpoint, sums));
+        company_touchpoints
+            .entry(touchpoint.clone())
+            .or_default()
+            .add(&sums);
+        site_touchpoints
+            .entry(site)
+            .or_default()
+            .push((touchpoint, sums));
     }
     for site in &mut figures.sites {
         if let Some(mut touchpoints) = site_touchpoints.remove(&site.info.site_id) {

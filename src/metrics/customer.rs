@@ -41,7 +41,12 @@ pub enum Dimension {
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 4] = [Dimension::Confidence, Dimension::Integrity, Dimension::Pride, Dimension::Passion];
+    pub const ALL: [Dimension; 4] = [
+        Dimension::Confidence,
+        Dimension::Integrity,
+        Dimension::Pride,
+        Dimension::Passion,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -62,7 +67,12 @@ pub enum RootCause {
 }
 
 impl RootCause {
-    pub const ALL: [RootCause; 4] = [RootCause::Policy, RootCause::People, RootCause::Product, RootCause::Process];
+    pub const ALL: [RootCause; 4] = [
+        RootCause::Policy,
+        RootCause::People,
+        RootCause::Product,
+        RootCause::Process,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -81,15 +91,57 @@ impl CustomerSums {
         for (offset, value) in values.iter_mut().enumerate() {
             *value = row.get::<_, Option<i64>>(first + offset)?.unwrap_or(0);
         }
-        let [n_valid, ce_n, attachment_x168, fully_engaged, engaged, not_engaged, actively_disengaged, top_box,
-             confidence_x2, confidence_n, integrity_x2, integrity_n, pride_x2, pride_n, passion_x2, passion_n,
-             nps_n, promoters, detractors, root_cause_n, root_cause_policy, root_cause_people,
-             root_cause_product, root_cause_process] = values;
+        let [
+            n_valid,
+            ce_n,
+            attachment_x168,
+            fully_engaged,
+            engaged,
+            not_engaged,
+            actively_disengaged,
+            top_box,
+            confidence_x2,
+            confidence_n,
+            integrity_x2,
+            integrity_n,
+            pride_x2,
+            pride_n,
+            passion_x2,
+            passion_n,
+            nps_n,
+            promoters,
+            detractors,
+            root_cause_n,
+            root_cause_policy,
+            root_cause_people,
+            root_cause_product,
+            root_cause_process,
+        ] = values;
         Ok(CustomerSums {
-            n_valid, ce_n, attachment_x168, fully_engaged, engaged, not_engaged, actively_disengaged, top_box,
-            confidence_x2, confidence_n, integrity_x2, integrity_n, pride_x2, pride_n, passion_x2, passion_n,
-            nps_n, promoters, detractors, root_cause_n, root_cause_policy, root_cause_people,
-            root_cause_product, root_cause_process,
+            n_valid,
+            ce_n,
+            attachment_x168,
+            fully_engaged,
+            engaged,
+            not_engaged,
+            actively_disengaged,
+            top_box,
+            confidence_x2,
+            confidence_n,
+            integrity_x2,
+            integrity_n,
+            pride_x2,
+            pride_n,
+            passion_x2,
+            passion_n,
+            nps_n,
+            promoters,
+            detractors,
+            root_cause_n,
+            root_cause_policy,
+            root_cause_people,
+            root_cause_product,
+            root_cause_process,
         })
     }
 
@@ -167,7 +219,10 @@ impl CustomerSums {
     }
 
     pub fn root_cause_share(&self, cause: RootCause) -> Option<Ratio> {
-        Ratio::new(self.root_cause_count(cause).into(), self.root_cause_n.into())
+        Ratio::new(
+            self.root_cause_count(cause).into(),
+            self.root_cause_n.into(),
+        )
     }
 
     /// The most frequent root cause (first in policy, people, product, process order on a tie).
@@ -175,7 +230,11 @@ impl CustomerSums {
         RootCause::ALL
             .into_iter()
             .filter(|c| self.root_cause_count(*c) > 0)
-            .max_by(|a, b| self.root_cause_count(*a).cmp(&self.root_cause_count(*b)).then(std::cmp::Ordering::Greater))
+            .max_by(|a, b| {
+                self.root_cause_count(*a)
+                    .cmp(&self.root_cause_count(*b))
+                    .then(std::cmp::Ordering::Greater)
+            })
     }
 }
 
@@ -186,7 +245,12 @@ mod tests {
     /// Builds the sums of one complete response by hand, the way the SQL does.
     fn one(att_items: &[i64]) -> CustomerSums {
         let k = att_items.len() as i64;
-        CustomerSums { n_valid: 1, ce_n: 1, attachment_x168: att_items.iter().sum::<i64>() * (168 / k), ..Default::default() }
+        CustomerSums {
+            n_valid: 1,
+            ce_n: 1,
+            attachment_x168: att_items.iter().sum::<i64>() * (168 / k),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -195,24 +259,51 @@ mod tests {
         let group = CustomerSums::sum([&one(&[5, 4, 5, 4, 5, 4, 5, 4]), &one(&[4, 3, 4, 3, 4, 3])]);
         assert_eq!(group.ce_index().unwrap().round_text(4), "75.0000");
         // 7 answered items summing to 30: attachment 30/7 → index 25 × (30/7 − 1) = 82.142857…
-        assert_eq!(one(&[5, 5, 4, 4, 4, 4, 4]).ce_index().unwrap().round_text(4), "82.1429");
+        assert_eq!(
+            one(&[5, 5, 4, 4, 4, 4, 4])
+                .ce_index()
+                .unwrap()
+                .round_text(4),
+            "82.1429"
+        );
         assert_eq!(CustomerSums::default().ce_index(), None);
     }
 
     #[test]
     fn nps_and_shares() {
-        let sums = CustomerSums { ce_n: 8, fully_engaged: 2, actively_disengaged: 0, nps_n: 7, promoters: 4, detractors: 1, ..Default::default() };
+        let sums = CustomerSums {
+            ce_n: 8,
+            fully_engaged: 2,
+            actively_disengaged: 0,
+            nps_n: 7,
+            promoters: 4,
+            detractors: 1,
+            ..Default::default()
+        };
         // 100 × (4 − 1) / 7 = 42.857142…
         assert_eq!(sums.nps().unwrap().round_text(4), "42.8571");
-        assert_eq!(sums.share(sums.fully_engaged).unwrap().round_text(6), "0.250000");
+        assert_eq!(
+            sums.share(sums.fully_engaged).unwrap().round_text(6),
+            "0.250000"
+        );
         assert_eq!(sums.ce_ratio(), None);
     }
 
     #[test]
     fn dominant_root_cause_prefers_the_most_frequent() {
-        let sums = CustomerSums { root_cause_n: 5, root_cause_policy: 3, root_cause_people: 2, ..Default::default() };
+        let sums = CustomerSums {
+            root_cause_n: 5,
+            root_cause_policy: 3,
+            root_cause_people: 2,
+            ..Default::default()
+        };
         assert_eq!(sums.dominant_root_cause(), Some(RootCause::Policy));
-        let tie = CustomerSums { root_cause_n: 4, root_cause_policy: 2, root_cause_people: 2, ..Default::default() };
+        let tie = CustomerSums {
+            root_cause_n: 4,
+            root_cause_policy: 2,
+            root_cause_people: 2,
+            ..Default::default()
+        };
         assert_eq!(tie.dominant_root_cause(), Some(RootCause::Policy));
         assert_eq!(CustomerSums::default().dominant_root_cause(), None);
     }

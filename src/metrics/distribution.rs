@@ -35,7 +35,9 @@ impl Distribution {
         sorted.sort_by(f64::total_cmp);
         let n = sorted.len();
         let mean = sorted.iter().sum::<f64>() / n as f64;
-        let sd = (n > 1).then(|| (sorted.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt());
+        let sd = (n > 1).then(|| {
+            (sorted.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
+        });
         let mut histogram = [0usize; 20];
         for value in values {
             // bin = floor(value / 5), exactly, with 100 in the last bin
@@ -94,11 +96,35 @@ mod tests {
     fn percentile_rank_counts_ties_half() {
         let all = ratios(&[50, 60, 60, 70]);
         // 1 lower, 2 equal: (1 + 1) / 4 = 50
-        assert_eq!(percentile_rank(Ratio::integer(60), &all).unwrap().round_text(4), "50.0000");
-        assert_eq!(percentile_rank(Ratio::integer(50), &all).unwrap().round_text(4), "12.5000");
-        assert_eq!(percentile_rank(Ratio::integer(70), &all).unwrap().round_text(4), "87.5000");
+        assert_eq!(
+            percentile_rank(Ratio::integer(60), &all)
+                .unwrap()
+                .round_text(4),
+            "50.0000"
+        );
+        assert_eq!(
+            percentile_rank(Ratio::integer(50), &all)
+                .unwrap()
+                .round_text(4),
+            "12.5000"
+        );
+        assert_eq!(
+            percentile_rank(Ratio::integer(70), &all)
+                .unwrap()
+                .round_text(4),
+            "87.5000"
+        );
         // equal ratios written differently are ties: 121/2 vs 60.5
-        let all = vec![Ratio::new(121, 2).unwrap(), Ratio::new(605, 10).unwrap(), Ratio::integer(10)];
-        assert_eq!(percentile_rank(Ratio::new(121, 2).unwrap(), &all).unwrap().round_text(4), "66.6667");
+        let all = vec![
+            Ratio::new(121, 2).unwrap(),
+            Ratio::new(605, 10).unwrap(),
+            Ratio::integer(10),
+        ];
+        assert_eq!(
+            percentile_rank(Ratio::new(121, 2).unwrap(), &all)
+                .unwrap()
+                .round_text(4),
+            "66.6667"
+        );
     }
 }

@@ -33,7 +33,12 @@ pub enum Element {
 }
 
 impl Element {
-    pub const ALL: [Element; 4] = [Element::BasicNeeds, Element::Support, Element::Teamwork, Element::Growth];
+    pub const ALL: [Element; 4] = [
+        Element::BasicNeeds,
+        Element::Support,
+        Element::Teamwork,
+        Element::Growth,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -51,13 +56,43 @@ impl EmployeeSums {
         for (offset, value) in v.iter_mut().enumerate() {
             *value = row.get::<_, Option<i128>>(first + offset)?.unwrap_or(0);
         }
-        let [n_valid, ee_n, ee_x3960, ee_x3960_squared, engaged, actively_disengaged, not_engaged, ambassador_n,
-             ambassador_x6, basic_needs_n, basic_needs_x2, support_n, support_x12, teamwork_n, teamwork_x12,
-             growth_n, growth_x2] = v;
+        let [
+            n_valid,
+            ee_n,
+            ee_x3960,
+            ee_x3960_squared,
+            engaged,
+            actively_disengaged,
+            not_engaged,
+            ambassador_n,
+            ambassador_x6,
+            basic_needs_n,
+            basic_needs_x2,
+            support_n,
+            support_x12,
+            teamwork_n,
+            teamwork_x12,
+            growth_n,
+            growth_x2,
+        ] = v;
         Ok(EmployeeSums {
-            n_valid, ee_n, ee_x3960, ee_x3960_squared, engaged, actively_disengaged, not_engaged, ambassador_n,
-            ambassador_x6, basic_needs_n, basic_needs_x2, support_n, support_x12, teamwork_n, teamwork_x12,
-            growth_n, growth_x2,
+            n_valid,
+            ee_n,
+            ee_x3960,
+            ee_x3960_squared,
+            engaged,
+            actively_disengaged,
+            not_engaged,
+            ambassador_n,
+            ambassador_x6,
+            basic_needs_n,
+            basic_needs_x2,
+            support_n,
+            support_x12,
+            teamwork_n,
+            teamwork_x12,
+            growth_n,
+            growth_x2,
         })
     }
 
@@ -121,7 +156,9 @@ impl Privacy {
     }
 
     pub fn ee_index(self, sums: &EmployeeSums) -> Option<Ratio> {
-        self.allows(sums.ee_n, sums.ee_n).then(|| sums.ee_index_raw()).flatten()
+        self.allows(sums.ee_n, sums.ee_n)
+            .then(|| sums.ee_index_raw())
+            .flatten()
     }
 
     pub fn ambassador_index(self, sums: &EmployeeSums) -> Option<Ratio> {
@@ -137,11 +174,15 @@ impl Privacy {
             Element::Teamwork => (sums.teamwork_x12, 12, sums.teamwork_n),
             Element::Growth => (sums.growth_x2, 2, sums.growth_n),
         };
-        self.allows(sums.ee_n, n).then(|| Ratio::index_of_mean(sum, scale, n)).flatten()
+        self.allows(sums.ee_n, n)
+            .then(|| Ratio::index_of_mean(sum, scale, n))
+            .flatten()
     }
 
     pub fn share(self, sums: &EmployeeSums, count: i128) -> Option<Ratio> {
-        self.allows(sums.ee_n, sums.ee_n).then(|| Ratio::new(count, sums.ee_n)).flatten()
+        self.allows(sums.ee_n, sums.ee_n)
+            .then(|| Ratio::new(count, sums.ee_n))
+            .flatten()
     }
 
     /// Secondary suppression for a total shown with its parts: `parts` are (id, ee_n) of the
@@ -149,13 +190,22 @@ impl Privacy {
     /// parts to hide (primary and secondary), so no hidden part can be derived by subtraction.
     pub fn suppressed_parts<'a>(self, parts: &[(Option<&'a str>, i128)]) -> Vec<Option<&'a str>> {
         let present: Vec<&(Option<&str>, i128)> = parts.iter().filter(|(_, n)| *n >= 1).collect();
-        let mut hidden: Vec<Option<&str>> =
-            present.iter().filter(|(_, n)| *n < self.min_group_size).map(|(id, _)| *id).collect();
+        let mut hidden: Vec<Option<&str>> = present
+            .iter()
+            .filter(|(_, n)| *n < self.min_group_size)
+            .map(|(id, _)| *id)
+            .collect();
         if hidden.len() == 1 {
             let smallest_other = present
                 .iter()
                 .filter(|(id, _)| Some(id) != hidden.first())
-                .min_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.unwrap_or("").as_bytes().cmp(b.0.unwrap_or("").as_bytes())));
+                .min_by(|a, b| {
+                    a.1.cmp(&b.1).then_with(|| {
+                        a.0.unwrap_or("")
+                            .as_bytes()
+                            .cmp(b.0.unwrap_or("").as_bytes())
+                    })
+                });
             if let Some((id, _)) = smallest_other {
                 hidden.push(*id);
             }
@@ -171,7 +221,13 @@ mod tests {
     fn respondent(items: &[i128]) -> EmployeeSums {
         let k = items.len() as i128;
         let x = items.iter().sum::<i128>() * (3960 / k);
-        EmployeeSums { n_valid: 1, ee_n: 1, ee_x3960: x, ee_x3960_squared: x * x, ..Default::default() }
+        EmployeeSums {
+            n_valid: 1,
+            ee_n: 1,
+            ee_x3960: x,
+            ee_x3960_squared: x * x,
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -193,7 +249,11 @@ mod tests {
         assert_eq!(privacy.ee_index(&four), None);
         assert_eq!(privacy.ee_index(&five).unwrap().round_text(1), "75.0");
         // An ambassador index from 4 respondents in a group of 10 is hidden.
-        let ten = EmployeeSums { ambassador_n: 4, ambassador_x6: 4 * 24, ..EmployeeSums::sum(vec![&respondent(&[4; 12]); 10]) };
+        let ten = EmployeeSums {
+            ambassador_n: 4,
+            ambassador_x6: 4 * 24,
+            ..EmployeeSums::sum(vec![&respondent(&[4; 12]); 10])
+        };
         assert_eq!(privacy.ambassador_index(&ten), None);
     }
 
@@ -201,15 +261,31 @@ mod tests {
     fn secondary_suppression_hides_the_smallest_other_part() {
         let privacy = Privacy { min_group_size: 5 };
         // T1 is below the threshold; the smallest other part (T3 with 6, ties by id) goes too.
-        let parts = [(Some("T1"), 3), (Some("T2"), 9), (Some("T3"), 6), (Some("T4"), 6), (Some("T5"), 0)];
-        assert_eq!(privacy.suppressed_parts(&parts), vec![Some("T1"), Some("T3")]);
+        let parts = [
+            (Some("T1"), 3),
+            (Some("T2"), 9),
+            (Some("T3"), 6),
+            (Some("T4"), 6),
+            (Some("T5"), 0),
+        ];
+        assert_eq!(
+            privacy.suppressed_parts(&parts),
+            vec![Some("T1"), Some("T3")]
+        );
         // The unnamed part (responses of no team) counts as a part.
         let parts = [(Some("T1"), 12), (Some("T2"), 8), (None, 2)];
         assert_eq!(privacy.suppressed_parts(&parts), vec![None, Some("T2")]);
         // Two hidden parts already protect each other.
         let parts = [(Some("T1"), 2), (Some("T2"), 3), (Some("T3"), 9)];
-        assert_eq!(privacy.suppressed_parts(&parts), vec![Some("T1"), Some("T2")]);
+        assert_eq!(
+            privacy.suppressed_parts(&parts),
+            vec![Some("T1"), Some("T2")]
+        );
         // Nothing hidden, nothing more to hide.
-        assert!(privacy.suppressed_parts(&[(Some("T1"), 5), (Some("T2"), 6)]).is_empty());
+        assert!(
+            privacy
+                .suppressed_parts(&[(Some("T1"), 5), (Some("T2"), 6)])
+                .is_empty()
+        );
     }
 }

@@ -56,7 +56,12 @@ impl Limits {
 pub fn proportion_limits(p0: f64, n: f64) -> Limits {
     let spread = (p0 * (1.0 - p0) / n).sqrt();
     let at = |z: f64, sign: f64| (p0 + sign * z * spread).clamp(0.0, 1.0);
-    Limits { low_998: at(Z998, -1.0), low_95: at(Z95, -1.0), high_95: at(Z95, 1.0), high_998: at(Z998, 1.0) }
+    Limits {
+        low_998: at(Z998, -1.0),
+        low_95: at(Z95, -1.0),
+        high_95: at(Z95, 1.0),
+        high_998: at(Z998, 1.0),
+    }
 }
 
 /// Limits for a mean with the given centre and respondent standard deviation at n.
@@ -94,7 +99,10 @@ mod tests {
         assert_eq!(proportion_flag(59, 100, p0, 30), FunnelFlag::InControl);
         assert_eq!(proportion_flag(60, 100, p0, 30), FunnelFlag::AlertHigh);
         assert_eq!(proportion_flag(66, 100, p0, 30), FunnelFlag::AlarmHigh);
-        assert_eq!(proportion_flag(0, 29, p0, 30), FunnelFlag::InsufficientSample);
+        assert_eq!(
+            proportion_flag(0, 29, p0, 30),
+            FunnelFlag::InsufficientSample
+        );
     }
 
     #[test]

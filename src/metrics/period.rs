@@ -21,7 +21,9 @@ pub struct Period {
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
-#[error("invalid period `{text}`: expected a month `2026-10`, a quarter `2026-Q3` or an ISO week `2026-W42`")]
+#[error(
+    "invalid period `{text}`: expected a month `2026-10`, a quarter `2026-Q3` or an ISO week `2026-W42`"
+)]
 pub struct PeriodParseError {
     pub text: String,
 }
@@ -30,7 +32,11 @@ impl Period {
     pub fn month(year: i32, month: u32) -> Option<Period> {
         let start = NaiveDate::from_ymd_opt(year, month, 1)?;
         let end = add_months(start, 1);
-        Some(Period { kind: PeriodKind::Month, start, end })
+        Some(Period {
+            kind: PeriodKind::Month,
+            start,
+            end,
+        })
     }
 
     pub fn quarter(year: i32, quarter: u32) -> Option<Period> {
@@ -38,12 +44,20 @@ impl Period {
             return None;
         }
         let start = NaiveDate::from_ymd_opt(year, 3 * quarter - 2, 1)?;
-        Some(Period { kind: PeriodKind::Quarter, start, end: add_months(start, 3) })
+        Some(Period {
+            kind: PeriodKind::Quarter,
+            start,
+            end: add_months(start, 3),
+        })
     }
 
     pub fn iso_week(year: i32, week: u32) -> Option<Period> {
         let start = NaiveDate::from_isoywd_opt(year, week, Weekday::Mon)?;
-        Some(Period { kind: PeriodKind::Week, start, end: start + Duration::days(7) })
+        Some(Period {
+            kind: PeriodKind::Week,
+            start,
+            end: start + Duration::days(7),
+        })
     }
 
     /// The period of `kind` that contains `day`.
@@ -75,7 +89,9 @@ impl Period {
     }
 
     pub fn parse(text: &str) -> Result<Period, PeriodParseError> {
-        let error = || PeriodParseError { text: text.to_string() };
+        let error = || PeriodParseError {
+            text: text.to_string(),
+        };
         let (year, rest) = text.split_once('-').ok_or_else(error)?;
         if year.len() != 4 {
             return Err(error());
@@ -103,7 +119,12 @@ impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
             PeriodKind::Month => write!(f, "{}-{:02}", self.start.year(), self.start.month()),
-            PeriodKind::Quarter => write!(f, "{}-Q{}", self.start.year(), (self.start.month() - 1) / 3 + 1),
+            PeriodKind::Quarter => write!(
+                f,
+                "{}-Q{}",
+                self.start.year(),
+                (self.start.month() - 1) / 3 + 1
+            ),
             PeriodKind::Week => {
                 let week = self.start.iso_week();
                 write!(f, "{}-W{:02}", week.year(), week.week())
@@ -129,7 +150,10 @@ mod tests {
     #[test]
     fn parses_and_prints_each_kind() {
         let october = Period::parse("2026-10").unwrap();
-        assert_eq!((october.start, october.end), (day(2026, 10, 1), day(2026, 11, 1)));
+        assert_eq!(
+            (october.start, october.end),
+            (day(2026, 10, 1), day(2026, 11, 1))
+        );
         assert_eq!(october.last_day(), day(2026, 10, 31));
         let q3 = Period::parse("2026-Q3").unwrap();
         assert_eq!((q3.start, q3.end), (day(2026, 7, 1), day(2026, 10, 1)));
@@ -142,21 +166,47 @@ mod tests {
 
     #[test]
     fn rejects_malformed_periods() {
-        for text in ["2026", "2026-13", "2026-Q5", "2026-W54", "26-10", "2026-1", "october"] {
+        for text in [
+            "2026", "2026-13", "2026-Q5", "2026-W54", "26-10", "2026-1", "october",
+        ] {
             assert!(Period::parse(text).is_err(), "{text}");
         }
     }
 
     #[test]
     fn previous_and_last_complete() {
-        assert_eq!(Period::parse("2026-10").unwrap().previous().to_string(), "2026-09");
-        assert_eq!(Period::parse("2026-01").unwrap().previous().to_string(), "2025-12");
-        assert_eq!(Period::parse("2026-Q3").unwrap().previous().to_string(), "2026-Q2");
-        assert_eq!(Period::parse("2026-Q1").unwrap().previous().to_string(), "2025-Q4");
-        assert_eq!(Period::parse("2026-W01").unwrap().previous().to_string(), "2025-W52");
+        assert_eq!(
+            Period::parse("2026-10").unwrap().previous().to_string(),
+            "2026-09"
+        );
+        assert_eq!(
+            Period::parse("2026-01").unwrap().previous().to_string(),
+            "2025-12"
+        );
+        assert_eq!(
+            Period::parse("2026-Q3").unwrap().previous().to_string(),
+            "2026-Q2"
+        );
+        assert_eq!(
+            Period::parse("2026-Q1").unwrap().previous().to_string(),
+            "2025-Q4"
+        );
+        assert_eq!(
+            Period::parse("2026-W01").unwrap().previous().to_string(),
+            "2025-W52"
+        );
         let today = day(2026, 11, 23);
-        assert_eq!(Period::last_complete(PeriodKind::Month, today).to_string(), "2026-10");
-        assert_eq!(Period::last_complete(PeriodKind::Quarter, today).to_string(), "2026-Q3");
-        assert_eq!(Period::last_complete(PeriodKind::Week, today).to_string(), "2026-W47");
+        assert_eq!(
+            Period::last_complete(PeriodKind::Month, today).to_string(),
+            "2026-10"
+        );
+        assert_eq!(
+            Period::last_complete(PeriodKind::Quarter, today).to_string(),
+            "2026-Q3"
+        );
+        assert_eq!(
+            Period::last_complete(PeriodKind::Week, today).to_string(),
+            "2026-W47"
+        );
     }
 }

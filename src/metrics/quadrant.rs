@@ -11,7 +11,12 @@ pub enum Quadrant {
 }
 
 impl Quadrant {
-    pub const ALL: [Quadrant; 4] = [Quadrant::BothHigh, Quadrant::EmployeeOnly, Quadrant::CustomerOnly, Quadrant::BothLow];
+    pub const ALL: [Quadrant; 4] = [
+        Quadrant::BothHigh,
+        Quadrant::EmployeeOnly,
+        Quadrant::CustomerOnly,
+        Quadrant::BothLow,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -71,13 +76,28 @@ mod tests {
 
     #[test]
     fn median_ties_count_as_high() {
-        let values: Vec<Ratio> = [40, 50, 50, 70].iter().map(|v| Ratio::integer(*v)).collect();
+        let values: Vec<Ratio> = [40, 50, 50, 70]
+            .iter()
+            .map(|v| Ratio::integer(*v))
+            .collect();
         let m = median(&values).unwrap();
         assert_eq!(m, Ratio::integer(50));
-        assert_eq!(Quadrant::of(Ratio::integer(50), Ratio::integer(50), m, m), Quadrant::BothHigh);
-        assert_eq!(Quadrant::of(Ratio::integer(50), Ratio::integer(49), m, m), Quadrant::EmployeeOnly);
-        assert_eq!(Quadrant::of(Ratio::integer(49), Ratio::integer(51), m, m), Quadrant::CustomerOnly);
-        assert_eq!(median(&[Ratio::integer(1), Ratio::integer(2)]).unwrap(), Ratio::new(3, 2).unwrap());
+        assert_eq!(
+            Quadrant::of(Ratio::integer(50), Ratio::integer(50), m, m),
+            Quadrant::BothHigh
+        );
+        assert_eq!(
+            Quadrant::of(Ratio::integer(50), Ratio::integer(49), m, m),
+            Quadrant::EmployeeOnly
+        );
+        assert_eq!(
+            Quadrant::of(Ratio::integer(49), Ratio::integer(51), m, m),
+            Quadrant::CustomerOnly
+        );
+        assert_eq!(
+            median(&[Ratio::integer(1), Ratio::integer(2)]).unwrap(),
+            Ratio::new(3, 2).unwrap()
+        );
     }
 
     #[test]
@@ -86,7 +106,10 @@ mod tests {
         assert!((pearson(&[(1.0, 3.0), (2.0, 5.0), (3.0, 7.0)]).unwrap() - 1.0).abs() < 1e-12);
         assert!((pearson(&[(1.0, -1.0), (2.0, -2.0), (4.0, -4.0)]).unwrap() + 1.0).abs() < 1e-12);
         // x = 1,2,3,4; y = 2,1,4,3: sxy = 3, sxx = syy = 5 → r = 0.6
-        assert!((pearson(&[(1.0, 2.0), (2.0, 1.0), (3.0, 4.0), (4.0, 3.0)]).unwrap() - 0.6).abs() < 1e-12);
+        assert!(
+            (pearson(&[(1.0, 2.0), (2.0, 1.0), (3.0, 4.0), (4.0, 3.0)]).unwrap() - 0.6).abs()
+                < 1e-12
+        );
         assert_eq!(pearson(&[(1.0, 1.0), (1.0, 2.0), (1.0, 3.0)]), None);
     }
 }

@@ -18,16 +18,28 @@ pub struct Quality {
 }
 
 impl Quality {
-    pub fn new(mut excluded: Vec<ExcludedRow>, rows_read: Vec<(&'static str, u64)>, newest: Vec<(&'static str, Option<String>)>) -> Quality {
+    pub fn new(
+        mut excluded: Vec<ExcludedRow>,
+        rows_read: Vec<(&'static str, u64)>,
+        newest: Vec<(&'static str, Option<String>)>,
+    ) -> Quality {
         // String comparison in Rust is byte order, as the exports require.
         excluded.sort();
-        Quality { excluded, rows_read, newest }
+        Quality {
+            excluded,
+            rows_read,
+            newest,
+        }
     }
 
     /// Excluded rows per (export, reason), in that order.
     pub fn counts(&self) -> Vec<(&'static str, &str, usize)> {
         let mut counts: Vec<(&'static str, &str, usize)> = Vec::new();
-        let mut keys: Vec<(&'static str, &str)> = self.excluded.iter().map(|r| (r.export, r.reason.as_str())).collect();
+        let mut keys: Vec<(&'static str, &str)> = self
+            .excluded
+            .iter()
+            .map(|r| (r.export, r.reason.as_str()))
+            .collect();
         keys.sort();
         for key in keys {
             match counts.last_mut() {

@@ -17,7 +17,10 @@ impl Ratio {
         match den.cmp(&0) {
             Ordering::Equal => None,
             Ordering::Greater => Some(Ratio { num, den }),
-            Ordering::Less => Some(Ratio { num: -num, den: -den }),
+            Ordering::Less => Some(Ratio {
+                num: -num,
+                den: -den,
+            }),
         }
     }
 
@@ -45,12 +48,18 @@ impl Ratio {
 
     /// self × factor.
     pub fn scale(self, factor: i128) -> Ratio {
-        Ratio { num: self.num * factor, den: self.den }
+        Ratio {
+            num: self.num * factor,
+            den: self.den,
+        }
     }
 
     /// (self + other) / 2, exactly.
     pub fn midpoint(self, other: Ratio) -> Ratio {
-        Ratio { num: self.num * other.den + other.num * self.den, den: 2 * self.den * other.den }
+        Ratio {
+            num: self.num * other.den + other.num * self.den,
+            den: 2 * self.den * other.den,
+        }
     }
 
     /// floor(self / divisor), exactly.
@@ -68,7 +77,11 @@ impl Ratio {
         let scale = 10i128.pow(decimals);
         let scaled = self.num.abs() * scale;
         let (quotient, remainder) = (scaled / self.den, scaled % self.den);
-        let rounded = if 2 * remainder >= self.den { quotient + 1 } else { quotient };
+        let rounded = if 2 * remainder >= self.den {
+            quotient + 1
+        } else {
+            quotient
+        };
         let negative = self.num < 0 && rounded != 0;
         let digits = format!("{:0width$}", rounded, width = decimals as usize + 1);
         let (int_part, frac_part) = digits.split_at(digits.len() - decimals as usize);
@@ -177,9 +190,20 @@ mod tests {
         let index = Ratio::new(25 * (360625 - 100000), 100000).unwrap();
         assert_eq!(index.round_text(4), "65.1563");
         // mean of 4 on 1–5 → 75; mean 1 → 0; mean 5 → 100
-        assert_eq!(Ratio::index_of_mean(4 * 168 * 3, 168, 3).unwrap().round_text(4), "75.0000");
-        assert_eq!(Ratio::index_of_mean(168, 168, 1).unwrap().round_text(1), "0.0");
-        assert_eq!(Ratio::index_of_mean(5 * 2 * 7, 2, 7).unwrap().round_text(1), "100.0");
+        assert_eq!(
+            Ratio::index_of_mean(4 * 168 * 3, 168, 3)
+                .unwrap()
+                .round_text(4),
+            "75.0000"
+        );
+        assert_eq!(
+            Ratio::index_of_mean(168, 168, 1).unwrap().round_text(1),
+            "0.0"
+        );
+        assert_eq!(
+            Ratio::index_of_mean(5 * 2 * 7, 2, 7).unwrap().round_text(1),
+            "100.0"
+        );
         assert!(Ratio::index_of_mean(0, 168, 0).is_none());
     }
 

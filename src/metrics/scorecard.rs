@@ -49,7 +49,11 @@ pub struct Scorecard {
 
 impl Scorecard {
     pub fn status(&self) -> &'static str {
-        if self.weighted_attainment.is_some() { "ok" } else { "insufficient_data" }
+        if self.weighted_attainment.is_some() {
+            "ok"
+        } else {
+            "insufficient_data"
+        }
     }
 
     pub fn component(&self, name: ComponentName) -> Option<&ComponentResult> {
@@ -60,7 +64,11 @@ impl Scorecard {
 /// Attainment a(v) of one component with payout points (0.5 / 1.0 / 1.5 by default).
 pub fn attainment(v: Decimal, c: &ComponentPolicy, policy: &ScorecardPolicy) -> Decimal {
     let (t, g, m) = (c.threshold, c.target, c.maximum);
-    let (p_t, p_g, p_m) = (policy.payout_threshold, policy.payout_target, policy.payout_maximum);
+    let (p_t, p_g, p_m) = (
+        policy.payout_threshold,
+        policy.payout_target,
+        policy.payout_maximum,
+    );
     if v < t {
         Decimal::ZERO
     } else if v < g {
@@ -90,18 +98,34 @@ pub fn compute(inputs: &ScorecardInputs, policy: &ScorecardPolicy) -> Scorecard 
     for c in &policy.components {
         let (value, gate) = match c.name {
             ComponentName::CeIndex => (ce_value, inputs.ce_n >= c.min_n as i64),
-            ComponentName::EeIndex => (inputs.ee_index.map(|r| r.round_decimal(6)), inputs.ee_n >= c.min_n as i128),
-            ComponentName::CeChange => {
-                (ce_change, inputs.ce_n >= c.min_n as i64 && inputs.prev_ce_n >= c.min_n as i64)
-            }
+            ComponentName::EeIndex => (
+                inputs.ee_index.map(|r| r.round_decimal(6)),
+                inputs.ee_n >= c.min_n as i128,
+            ),
+            ComponentName::CeChange => (
+                ce_change,
+                inputs.ce_n >= c.min_n as i64 && inputs.prev_ce_n >= c.min_n as i64,
+            ),
         };
         let attainment = value.filter(|_| gate).map(|v| attainment(v, c, policy));
-        components.push(ComponentResult { name: c.name, value, attainment, weight: c.weight });
+        components.push(ComponentResult {
+            name: c.name,
+            value,
+            attainment,
+            weight: c.weight,
+        });
     }
-    let counting: Vec<&ComponentResult> = components.iter().filter(|c| c.attainment.is_some()).collect();
+    let counting: Vec<&ComponentResult> = components
+        .iter()
+        .filter(|c| c.attainment.is_some())
+        .collect();
     let total_weight: Decimal = counting.iter().map(|c| c.weight).sum();
     let weighted_attainment = (!counting.is_empty()).then(|| {
-        counting.iter().map(|c| c.weight * c.attainment.expect("counting")).sum::<Decimal>() / total_weight
+        counting
+            .iter()
+            .map(|c| c.weight * c.attainment.expect("counting"))
+            .sum::<Decimal>()
+            / total_weight
     });
     let bonus_target = money(inputs.bonus_target);
     let payout_amount = weighted_attainment.map(|w| {
@@ -115,10 +139,21 @@ pub fn compute(inputs: &ScorecardInputs, policy: &ScorecardPolicy) -> Scorecard 
     if 10 * inputs.staff_invited > 3 * inputs.all_valid {
         flags.push("staff_invites");
     }
-    if inputs.ce_n >= 30 && inputs.prev_ce_n >= 30 && ce_change.is_some_and(|c| c.abs() > Decimal::from(15)) {
+    if inputs.ce_n >= 30
+        && inputs.prev_ce_n >= 30
+        && ce_change.is_some_and(|c| c.abs() > Decimal::from(15))
+    {
         flags.push("jump");
     }
-    Scorecard { components, ce_change, ce_change_exact: ce_change_ratio, weighted_attainment, payout_amount, bonus_target, flags }
+    Scorecard {
+        components,
+        ce_change,
+        ce_change_exact: ce_change_ratio,
+        weighted_attainment,
+        payout_amount,
+        bonus_target,
+        flags,
+    }
 }
 
 #[cfg(test)]
@@ -195,8 +230,14 @@ mod tests {
     fn weights_renormalise_when_a_gate_fails() {
         // ee hidden (3 respondents): W = (0.5 × 1.0 + 0.2 × 1.5) / 0.7 = 1.142857…
         let card = compute(&inputs(70, 60, None), &policy());
-        assert_eq!(card.component(ComponentName::EeIndex).unwrap().attainment, None);
-        assert_eq!(card.weighted_attainment.unwrap().round_dp(6), dec("1.142857"));
+        assert_eq!(
+            card.component(ComponentName::EeIndex).unwrap().attainment,
+            None
+        );
+        assert_eq!(
+            card.weighted_attainment.unwrap().round_dp(6),
+            dec("1.142857")
+        );
         assert_eq!(card.payout_amount, Some(dec("2285.71")));
     }
 
@@ -222,7 +263,10 @@ mod tests {
         assert_eq!(card.payout_amount, None);
         // the change is printed even though its gate failed
         assert_eq!(card.ce_change, Some(dec("10")));
-        assert_eq!(card.component(ComponentName::CeChange).unwrap().attainment, None);
+        assert_eq!(
+            card.component(ComponentName::CeChange).unwrap().attainment,
+            None
+        );
     }
 
     #[test]
@@ -234,7 +278,10 @@ mod tests {
         assert!(compute(&i, &policy()).flags.is_empty());
         i.top_box = 37;
         i.staff_invited = 13;
-        assert_eq!(compute(&i, &policy()).flags, vec!["top_box_spike", "staff_invites"]);
+        assert_eq!(
+            compute(&i, &policy()).flags,
+            vec!["top_box_spike", "staff_invites"]
+        );
     }
 
     #[test]
@@ -243,7 +290,10 @@ mod tests {
         let mut i = inputs(70, 60, Some(60));
         i.ce_index = Some(Ratio::new(599_999_999_999, 10_000_000_000).unwrap());
         let card = compute(&i, &policy());
-        assert_eq!(card.component(ComponentName::CeIndex).unwrap().attainment, Some(dec("0.5")));
+        assert_eq!(
+            card.component(ComponentName::CeIndex).unwrap().attainment,
+            Some(dec("0.5"))
+        );
         assert_eq!(money(2000.26).to_string(), "2000.26");
     }
 }

@@ -8,7 +8,10 @@ pub enum Block {
     Heading(String),
     Paragraph(String),
     Bullet(String),
-    Table { header: Vec<String>, rows: Vec<Vec<String>> },
+    Table {
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
 }
 
 pub fn parse(text: &str) -> Vec<Block> {
@@ -16,7 +19,11 @@ pub fn parse(text: &str) -> Vec<Block> {
     let mut table: Option<(Vec<String>, Vec<Vec<String>>)> = None;
     for line in text.lines().map(str::trim) {
         if let Some(row) = line.strip_prefix('|') {
-            let cells: Vec<String> = row.trim_end_matches('|').split('|').map(|c| c.trim().to_string()).collect();
+            let cells: Vec<String> = row
+                .trim_end_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_string())
+                .collect();
             match &mut table {
                 None => table = Some((cells, Vec::new())),
                 Some((_, rows)) => rows.push(cells),
@@ -57,7 +64,10 @@ mod tests {
             vec![
                 Block::Title("Title".into()),
                 Block::Heading("Figures".into()),
-                Block::Table { header: vec!["a".into(), "b".into()], rows: vec![vec!["1".into(), "2".into()]] },
+                Block::Table {
+                    header: vec!["a".into(), "b".into()],
+                    rows: vec![vec!["1".into(), "2".into()]]
+                },
                 Block::Paragraph("text".into()),
                 Block::Bullet("item".into()),
             ]

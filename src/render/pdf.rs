@@ -4,8 +4,8 @@
 
 use super::markup::Block;
 use printpdf::{
-    Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem,
-    Color, FontId, Rgb, Line, LinePoint,
+    Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, Rgb, TextItem,
 };
 
 static REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -26,8 +26,13 @@ pub struct Fonts {
 
 impl Fonts {
     pub fn load() -> Fonts {
-        let parse = |bytes| ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).expect("the bundled font parses");
-        Fonts { regular: parse(REGULAR_TTF), bold: parse(BOLD_TTF) }
+        let parse = |bytes| {
+            ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).expect("the bundled font parses")
+        };
+        Fonts {
+            regular: parse(REGULAR_TTF),
+            bold: parse(BOLD_TTF),
+        }
     }
 
     /// Width of `text` in mm at `size` points.
@@ -51,7 +56,11 @@ impl Fonts {
         let mut lines = Vec::new();
         let mut line = String::new();
         for word in text.split_whitespace() {
-            let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+            let candidate = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
             if self.width(&candidate, size, bold) <= width || line.is_empty() {
                 line = candidate;
             } else {
@@ -94,14 +103,32 @@ impl Writer<'_> {
     }
 
     fn text(&mut self, x: f32, y: f32, text: &str, size: f32, bold: bool, grey: bool) {
-        let font_id = if bold { self.bold.clone() } else { self.regular.clone() };
+        let font_id = if bold {
+            self.bold.clone()
+        } else {
+            self.regular.clone()
+        };
         let colour = if grey { 0.35 } else { 0.05 };
         self.ops().extend([
             Op::StartTextSection,
-            Op::SetFillColor { col: Color::Rgb(Rgb { r: colour, g: colour, b: colour, icc_profile: None }) },
-            Op::SetFont { font: PdfFontHandle::External(font_id), size: Pt(size) },
-            Op::SetTextCursor { pos: Point::new(Mm(x), Mm(y)) },
-            Op::ShowText { items: vec![TextItem::Text(text.to_string())] },
+            Op::SetFillColor {
+                col: Color::Rgb(Rgb {
+                    r: colour,
+                    g: colour,
+                    b: colour,
+                    icc_profile: None,
+                }),
+            },
+            Op::SetFont {
+                font: PdfFontHandle::External(font_id),
+                size: Pt(size),
+            },
+            Op::SetTextCursor {
+                pos: Point::new(Mm(x), Mm(y)),
+            },
+            Op::ShowText {
+                items: vec![TextItem::Text(text.to_string())],
+            },
             Op::EndTextSection,
         ]);
     }
@@ -110,8 +137,14 @@ impl Writer<'_> {
         self.ops().push(Op::DrawLine {
             line: Line {
                 points: vec![
-                    LinePoint { p: Point::new(Mm(MARGIN), Mm(y)), bezier: false },
-                    LinePoint { p: Point::new(Mm(PAGE_WIDTH - MARGIN), Mm(y)), bezier: false },
+                    LinePoint {
+                        p: Point::new(Mm(MARGIN), Mm(y)),
+                        bezier: false,
+                    },
+                    LinePoint {
+                        p: Point::new(Mm(PAGE_WIDTH - MARGIN), Mm(y)),
+                        bezier: false,
+                    },
                 ],
                 is_closed: false,
             },
@@ -150,7 +183,14 @@ impl Writer<'_> {
             Block::Bullet(text) => {
                 let lines = self.fonts.wrap(text, 10.0, false, width - 5.0);
                 self.ensure(5.0);
-                self.text(MARGIN + 1.0, self.y - 10.0 * PT_TO_MM * 1.35, "•", 10.0, false, false);
+                self.text(
+                    MARGIN + 1.0,
+                    self.y - 10.0 * PT_TO_MM * 1.35,
+                    "•",
+                    10.0,
+                    false,
+                    false,
+                );
                 self.lines(&lines, MARGIN + 5.0, 10.0, false);
             }
             Block::Table { header, rows } => self.table(header, rows, width),
@@ -161,12 +201,21 @@ impl Writer<'_> {
         let columns = header.len().max(1);
         // The first column holds names: it gets twice the width of the figure columns.
         let unit = width / (columns as f32 + 1.0);
-        let widths: Vec<f32> = (0..columns).map(|i| if i == 0 { 2.0 * unit } else { unit }).collect();
+        let widths: Vec<f32> = (0..columns)
+            .map(|i| if i == 0 { 2.0 * unit } else { unit })
+            .collect();
         let size = 9.0;
         let line_height = size * PT_TO_MM * 1.35;
         let draw_row = |writer: &mut Writer<'_>, cells: &[String], bold: bool| {
             let wrapped: Vec<Vec<String>> = (0..columns)
-                .map(|i| writer.fonts.wrap(cells.get(i).map(String::as_str).unwrap_or(""), size, bold, widths[i] - 2.0))
+                .map(|i| {
+                    writer.fonts.wrap(
+                        cells.get(i).map(String::as_str).unwrap_or(""),
+                        size,
+                        bold,
+                        widths[i] - 2.0,
+                    )
+                })
                 .collect();
             let height = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f32 * line_height + 1.2;
             writer.ensure(height + line_height);
@@ -176,7 +225,11 @@ impl Writer<'_> {
                 for (j, line) in lines.iter().enumerate() {
                     let y = top - (j as f32 + 1.0) * line_height;
                     // figures align right, names left
-                    let tx = if i == 0 { x } else { x + widths[i] - 1.0 - writer.fonts.width(line, size, bold) };
+                    let tx = if i == 0 {
+                        x
+                    } else {
+                        x + widths[i] - 1.0 - writer.fonts.width(line, size, bold)
+                    };
                     writer.text(tx, y, line, size, bold, false);
                 }
                 x += widths[i];
@@ -197,7 +250,13 @@ pub fn typeset(fonts: &Fonts, frame: &PageFrame, blocks: &[Block]) -> Vec<u8> {
     let mut doc = PdfDocument::new(&frame.title);
     let regular = doc.add_font(&fonts.regular);
     let bold = doc.add_font(&fonts.bold);
-    let mut writer = Writer { fonts, regular: &regular, bold: &bold, pages: vec![Vec::new()], y: BODY_TOP };
+    let mut writer = Writer {
+        fonts,
+        regular: &regular,
+        bold: &bold,
+        pages: vec![Vec::new()],
+        y: BODY_TOP,
+    };
     for block in blocks {
         writer.block(block);
     }
@@ -205,7 +264,13 @@ pub fn typeset(fonts: &Fonts, frame: &PageFrame, blocks: &[Block]) -> Vec<u8> {
     let pages: Vec<Vec<Op>> = std::mem::take(&mut writer.pages);
     let mut out = Vec::new();
     for (index, body) in pages.into_iter().enumerate() {
-        let mut page = Writer { fonts, regular: &regular, bold: &bold, pages: vec![Vec::new()], y: 0.0 };
+        let mut page = Writer {
+            fonts,
+            regular: &regular,
+            bold: &bold,
+            pages: vec![Vec::new()],
+            y: 0.0,
+        };
         page.text(MARGIN, PAGE_HEIGHT - 14.0, &frame.title, 9.0, true, true);
         let right = format!("{} · {}", frame.period, frame.generated);
         let right_x = PAGE_WIDTH - MARGIN - fonts.width(&right, 9.0, false);
@@ -214,10 +279,18 @@ pub fn typeset(fonts: &Fonts, frame: &PageFrame, blocks: &[Block]) -> Vec<u8> {
         page.rule(16.0);
         page.text(MARGIN, 11.0, &frame.footer, 7.0, false, true);
         let number = format!("{} / {}", index + 1, total);
-        page.text(PAGE_WIDTH - MARGIN - fonts.width(&number, 9.0, false), 11.0, &number, 9.0, false, true);
+        page.text(
+            PAGE_WIDTH - MARGIN - fonts.width(&number, 9.0, false),
+            11.0,
+            &number,
+            9.0,
+            false,
+            true,
+        );
         let mut ops = page.pages.remove(0);
         ops.extend(body);
         out.push(PdfPage::new(Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT), ops));
     }
-    doc.with_pages(out).save(&PdfSaveOptions::default(), &mut Vec::new())
+    doc.with_pages(out)
+        .save(&PdfSaveOptions::default(), &mut Vec::new())
 }

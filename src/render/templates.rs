@@ -37,20 +37,36 @@ impl Renderer {
         for audience in audiences {
             for file in FILES {
                 let path = dir.join(audience).join(file);
-                let content = std::fs::read_to_string(&path)
-                    .map_err(|e| RenderError::Read { path: path.clone(), detail: e.to_string() })?;
+                let content = std::fs::read_to_string(&path).map_err(|e| RenderError::Read {
+                    path: path.clone(),
+                    detail: e.to_string(),
+                })?;
                 tera.add_raw_template(&format!("{audience}/{file}"), &content)
-                    .map_err(|e| RenderError::Template { path: path.clone(), detail: error_text(&e) })?;
+                    .map_err(|e| RenderError::Template {
+                        path: path.clone(),
+                        detail: error_text(&e),
+                    })?;
             }
         }
-        Ok(Renderer { tera, dir: dir.to_path_buf(), fonts: Fonts::load() })
+        Ok(Renderer {
+            tera,
+            dir: dir.to_path_buf(),
+            fonts: Fonts::load(),
+        })
     }
 
-    fn render_one(&self, audience: &str, file: &str, context: &tera::Context) -> Result<String, RenderError> {
-        self.tera.render(&format!("{audience}/{file}"), context).map_err(|e| RenderError::Template {
-            path: self.dir.join(audience).join(file),
-            detail: error_text(&e),
-        })
+    fn render_one(
+        &self,
+        audience: &str,
+        file: &str,
+        context: &tera::Context,
+    ) -> Result<String, RenderError> {
+        self.tera
+            .render(&format!("{audience}/{file}"), context)
+            .map_err(|e| RenderError::Template {
+                path: self.dir.join(audience).join(file),
+                detail: error_text(&e),
+            })
     }
 
     /// Renders one briefing. `with_pdf` is false for messages that carry only a CSV.
@@ -61,15 +77,22 @@ impl Renderer {
         frame: PageFrame,
         with_pdf: bool,
     ) -> Result<Rendered, RenderError> {
-        let context = tera::Context::from_serialize(context).map_err(|e| RenderError::Template {
-            path: self.dir.join(audience),
-            detail: error_text(&e),
-        })?;
+        let context =
+            tera::Context::from_serialize(context).map_err(|e| RenderError::Template {
+                path: self.dir.join(audience),
+                detail: error_text(&e),
+            })?;
         let document = self.render_one(audience, "briefing.tera", &context)?;
         let blocks = markup::parse(&document);
         let subject = blocks
             .iter()
-            .find_map(|b| if let Block::Title(t) = b { Some(t.clone()) } else { None })
+            .find_map(|b| {
+                if let Block::Title(t) = b {
+                    Some(t.clone())
+                } else {
+                    None
+                }
+            })
             .unwrap_or_else(|| frame.title.clone());
         let pdf = with_pdf.then(|| typeset(&self.fonts, &frame, &blocks));
         Ok(Rendered {

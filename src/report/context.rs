@@ -14,14 +14,20 @@ fn index(value: Option<Ratio>) -> String {
 }
 
 fn percent(share: Option<Ratio>) -> String {
-    share.map(|v| format!("{} %", v.scale(100).round_text(0))).unwrap_or_else(|| "–".into())
+    share
+        .map(|v| format!("{} %", v.scale(100).round_text(0)))
+        .unwrap_or_else(|| "–".into())
 }
 
 fn change(now: Option<Ratio>, before: Option<Ratio>) -> String {
     match (now, before) {
         (Some(n), Some(b)) => {
             let text = n.sub(b).round_text(1);
-            if text.starts_with('-') || text == "0.0" { text } else { format!("+{text}") }
+            if text.starts_with('-') || text == "0.0" {
+                text
+            } else {
+                format!("+{text}")
+            }
         }
         _ => "–".into(),
     }
@@ -38,14 +44,30 @@ fn customer_row(name: &str, now: &CustomerSums, before: &CustomerSums) -> Value 
     })
 }
 
-fn headline(now: &CustomerSums, prev: &CustomerSums, last_year: &CustomerSums, ee: [&EmployeeSums; 2], privacy: Privacy) -> Value {
+fn headline(
+    now: &CustomerSums,
+    prev: &CustomerSums,
+    last_year: &CustomerSums,
+    ee: [&EmployeeSums; 2],
+    privacy: Privacy,
+) -> Value {
     let row = |name: &str, n: Option<Ratio>, p: Option<Ratio>, y: Option<Ratio>| {
         json!({"name": name, "now": index(n), "previous": index(p), "change": change(n, p),
                "last_year": index(y), "change_last_year": change(n, y)})
     };
     json!([
-        row("Customer engagement index", now.ce_index(), prev.ce_index(), last_year.ce_index()),
-        row("Employee engagement index", privacy.ee_index(ee[0]), privacy.ee_index(ee[1]), None),
+        row(
+            "Customer engagement index",
+            now.ce_index(),
+            prev.ce_index(),
+            last_year.ce_index()
+        ),
+        row(
+            "Employee engagement index",
+            privacy.ee_index(ee[0]),
+            privacy.ee_index(ee[1]),
+            None
+        ),
         row("Net promoter score", now.nps(), prev.nps(), last_year.nps()),
         json!({"name": "Fully engaged customers", "now": percent(now.share(now.fully_engaged)),
                "previous": percent(prev.share(prev.fully_engaged)), "change": "",
@@ -76,12 +98,24 @@ fn merge(mut base: Value, extra: Value) -> Value {
 
 fn flag_sentence(flag: FunnelFlag) -> &'static str {
     match flag {
-        FunnelFlag::AlarmLow => "Far fewer fully engaged customers than the company at this sample size: this is very unlikely to be chance.",
-        FunnelFlag::AlertLow => "Fewer fully engaged customers than the company at this sample size: worth a look.",
-        FunnelFlag::InControl => "Within the range expected from the company's level at this sample size.",
-        FunnelFlag::AlertHigh => "More fully engaged customers than the company at this sample size.",
-        FunnelFlag::AlarmHigh => "Far more fully engaged customers than the company: a practice to learn from.",
-        FunnelFlag::InsufficientSample => "Too few complete responses to compare fairly with other sites.",
+        FunnelFlag::AlarmLow => {
+            "Far fewer fully engaged customers than the company at this sample size: this is very unlikely to be chance."
+        }
+        FunnelFlag::AlertLow => {
+            "Fewer fully engaged customers than the company at this sample size: worth a look."
+        }
+        FunnelFlag::InControl => {
+            "Within the range expected from the company's level at this sample size."
+        }
+        FunnelFlag::AlertHigh => {
+            "More fully engaged customers than the company at this sample size."
+        }
+        FunnelFlag::AlarmHigh => {
+            "Far more fully engaged customers than the company: a practice to learn from."
+        }
+        FunnelFlag::InsufficientSample => {
+            "Too few complete responses to compare fairly with other sites."
+        }
     }
 }
 
@@ -115,7 +149,11 @@ pub fn executive(figures: &Figures, privacy: Privacy) -> Value {
             "ee_index": index(privacy.ee_index(&r.sums.employee)), "nps": index(r.sums.customer.nps()),
             "flagged": r.sites_flagged_low}))
         .collect();
-    let touchpoints: Vec<Value> = figures.touchpoints.iter().map(|(name, sums)| touchpoint_row(name, sums)).collect();
+    let touchpoints: Vec<Value> = figures
+        .touchpoints
+        .iter()
+        .map(|(name, sums)| touchpoint_row(name, sums))
+        .collect();
     let quality: Vec<Value> = figures
         .quality
         .rows_read
@@ -126,24 +164,27 @@ pub fn executive(figures: &Figures, privacy: Privacy) -> Value {
             json!({"export": export, "rows": rows, "excluded": excluded, "newest": newest.unwrap_or_else(|| "–".into())})
         })
         .collect();
-    merge(common(figures), json!({
-        "headline": headline(&company.customer, &company.customer_prev, &company.customer_last_year,
-                             [&company.employee, &company.employee_prev], privacy),
-        "eligible_sites": dist.map(|d| d.count).unwrap_or(0),
-        "p10": dist.map(|d| round_f64_text(d.p10, 1)).unwrap_or_else(|| "–".into()),
-        "median": dist.map(|d| round_f64_text(d.median, 1)).unwrap_or_else(|| "–".into()),
-        "p90": dist.map(|d| round_f64_text(d.p90, 1)).unwrap_or_else(|| "–".into()),
-        "flags": flags,
-        "quadrants": quadrants,
-        "quadrant_sites": figures.quadrants.sites,
-        "r_ee_ce": figures.quadrants.r_ee_ce.map(|r| round_f64_text(r, 2)).unwrap_or_else(|| "–".into()),
-        "r_ce_revenue": figures.quadrants.r_ce_revenue.map(|r| round_f64_text(r, 2)).unwrap_or_else(|| "–".into()),
-        "regions": regions,
-        "alarm_low": exceptions.iter().map(exception_row).collect::<Vec<_>>(),
-        "alarm_high": figures.sites.iter().filter(|s| s.funnel_flag == FunnelFlag::AlarmHigh).map(|s| exception_row(&s)).collect::<Vec<_>>(),
-        "touchpoints": touchpoints,
-        "quality": quality,
-    }))
+    merge(
+        common(figures),
+        json!({
+            "headline": headline(&company.customer, &company.customer_prev, &company.customer_last_year,
+                                 [&company.employee, &company.employee_prev], privacy),
+            "eligible_sites": dist.map(|d| d.count).unwrap_or(0),
+            "p10": dist.map(|d| round_f64_text(d.p10, 1)).unwrap_or_else(|| "–".into()),
+            "median": dist.map(|d| round_f64_text(d.median, 1)).unwrap_or_else(|| "–".into()),
+            "p90": dist.map(|d| round_f64_text(d.p90, 1)).unwrap_or_else(|| "–".into()),
+            "flags": flags,
+            "quadrants": quadrants,
+            "quadrant_sites": figures.quadrants.sites,
+            "r_ee_ce": figures.quadrants.r_ee_ce.map(|r| round_f64_text(r, 2)).unwrap_or_else(|| "–".into()),
+            "r_ce_revenue": figures.quadrants.r_ce_revenue.map(|r| round_f64_text(r, 2)).unwrap_or_else(|| "–".into()),
+            "regions": regions,
+            "alarm_low": exceptions.iter().map(exception_row).collect::<Vec<_>>(),
+            "alarm_high": figures.sites.iter().filter(|s| s.funnel_flag == FunnelFlag::AlarmHigh).map(|s| exception_row(&s)).collect::<Vec<_>>(),
+            "touchpoints": touchpoints,
+            "quality": quality,
+        }),
+    )
 }
 
 fn touchpoint_row(name: &str, sums: &CustomerSums) -> Value {
@@ -166,9 +207,16 @@ pub fn manager(figures: &Figures, site: &SiteFigures, privacy: Privacy) -> Value
         .iter()
         .map(|el| json!({"name": el.as_str(), "site": index(privacy.element_index(e, *el))}))
         .collect();
-    let teams: Vec<&TeamFigures> = figures.teams.iter().filter(|t| t.info.site_id == site.info.site_id).collect();
+    let teams: Vec<&TeamFigures> = figures
+        .teams
+        .iter()
+        .filter(|t| t.info.site_id == site.info.site_id)
+        .collect();
     let unassigned = e.ee_n - teams.iter().map(|t| t.employee.ee_n).sum::<i128>();
-    let mut parts: Vec<(Option<&str>, i128)> = teams.iter().map(|t| (Some(t.info.team_id.as_str()), t.employee.ee_n)).collect();
+    let mut parts: Vec<(Option<&str>, i128)> = teams
+        .iter()
+        .map(|t| (Some(t.info.team_id.as_str()), t.employee.ee_n))
+        .collect();
     parts.push((None, unassigned));
     let hidden = privacy.suppressed_parts(&parts);
     let team_rows: Vec<Value> = teams
@@ -188,7 +236,10 @@ pub fn manager(figures: &Figures, site: &SiteFigures, privacy: Privacy) -> Value
         .zip(&figures.company_trend)
         .map(|((month, (n, value)), median)| json!({"month": month.to_string(), "site": index(*value), "ce_n": n, "company_median": index(*median)}))
         .collect();
-    let dominant = c.dominant_root_cause().map(|r| r.as_str()).unwrap_or("none");
+    let dominant = c
+        .dominant_root_cause()
+        .map(|r| r.as_str())
+        .unwrap_or("none");
     let scorecard = site.scorecard.as_ref().map(|card| {
         json!({
             "components": card.components.iter().map(|k| json!({
@@ -205,31 +256,39 @@ pub fn manager(figures: &Figures, site: &SiteFigures, privacy: Privacy) -> Value
             "excluded_staff_invites": site.excluded_staff_invites,
         })
     });
-    merge(common(figures), json!({
-        "site": {"id": site.info.site_id, "name": site.info.site_name, "region": site.info.region,
-                 "manager": site.info.manager_name},
-        "figures": [
-            customer_row("This site", c, &site.sums.customer_prev),
-            customer_row("Company", company, &figures.company.customer_prev),
-        ],
-        "percentile_rank": site.percentile_rank.map(|r| r.round_text(0)).unwrap_or_else(|| "–".into()),
-        "funnel_flag": site.funnel_flag.as_str(),
-        "funnel_sentence": flag_sentence(site.funnel_flag),
-        "sustained_low": site.sustained_low,
-        "dimensions": dimensions,
-        "ee_n": e.ee_n,
-        "ee_index": privacy.ee_index(e).map(|r| r.round_text(1)).unwrap_or_else(|| "fewer than 5 responses".into()),
-        "participation": if headcount > 0 && privacy.allows(e.ee_n, e.ee_n) { percent(Ratio::new(e.ee_n, headcount.into())) } else { "–".into() },
-        "elements": elements,
-        "teams": team_rows,
-        "touchpoints": site.touchpoints.iter().map(|(n, s)| touchpoint_row(n, s)).collect::<Vec<_>>(),
-        "dominant_root_cause": dominant,
-        "trend": trend,
-        "scorecard": scorecard,
-    }))
+    merge(
+        common(figures),
+        json!({
+            "site": {"id": site.info.site_id, "name": site.info.site_name, "region": site.info.region,
+                     "manager": site.info.manager_name},
+            "figures": [
+                customer_row("This site", c, &site.sums.customer_prev),
+                customer_row("Company", company, &figures.company.customer_prev),
+            ],
+            "percentile_rank": site.percentile_rank.map(|r| r.round_text(0)).unwrap_or_else(|| "–".into()),
+            "funnel_flag": site.funnel_flag.as_str(),
+            "funnel_sentence": flag_sentence(site.funnel_flag),
+            "sustained_low": site.sustained_low,
+            "dimensions": dimensions,
+            "ee_n": e.ee_n,
+            "ee_index": privacy.ee_index(e).map(|r| r.round_text(1)).unwrap_or_else(|| "fewer than 5 responses".into()),
+            "participation": if headcount > 0 && privacy.allows(e.ee_n, e.ee_n) { percent(Ratio::new(e.ee_n, headcount.into())) } else { "–".into() },
+            "elements": elements,
+            "teams": team_rows,
+            "touchpoints": site.touchpoints.iter().map(|(n, s)| touchpoint_row(n, s)).collect::<Vec<_>>(),
+            "dominant_root_cause": dominant,
+            "trend": trend,
+            "scorecard": scorecard,
+        }),
+    )
 }
 
-pub fn frontline(figures: &Figures, site: &SiteFigures, team: &TeamFigures, privacy: Privacy) -> Value {
+pub fn frontline(
+    figures: &Figures,
+    site: &SiteFigures,
+    team: &TeamFigures,
+    privacy: Privacy,
+) -> Value {
     let c = &team.customer;
     let weakest = Dimension::ALL
         .iter()
@@ -237,26 +296,42 @@ pub fn frontline(figures: &Figures, site: &SiteFigures, team: &TeamFigures, priv
         .min_by(|a, b| a.0.cmp(&b.0))
         .map(|(_, d)| d.as_str())
         .unwrap_or("none");
-    merge(common(figures), json!({
-        "site": {"id": site.info.site_id, "name": site.info.site_name},
-        "team": {"id": team.info.team_id, "name": team.info.team_name, "lead": team.info.lead_name},
-        "ce_index": index(c.ce_index()),
-        "ce_index_before": index(team.customer_prev.ce_index()),
-        "ce_change": change(c.ce_index(), team.customer_prev.ce_index()),
-        "ce_n": c.ce_n,
-        "focus": weakest,
-        "ee_index": privacy.ee_index(&team.employee).map(|r| r.round_text(1)),
-        "ee_n": team.employee.ee_n,
-    }))
+    merge(
+        common(figures),
+        json!({
+            "site": {"id": site.info.site_id, "name": site.info.site_name},
+            "team": {"id": team.info.team_id, "name": team.info.team_name, "lead": team.info.lead_name},
+            "ce_index": index(c.ce_index()),
+            "ce_index_before": index(team.customer_prev.ce_index()),
+            "ce_change": change(c.ce_index(), team.customer_prev.ce_index()),
+            "ce_n": c.ce_n,
+            "focus": weakest,
+            "ee_index": privacy.ee_index(&team.employee).map(|r| r.round_text(1)),
+            "ee_n": team.employee.ee_n,
+        }),
+    )
 }
 
 pub fn hr(figures: &Figures) -> Value {
-    let cards: Vec<&SiteFigures> = figures.sites.iter().filter(|s| s.scorecard.is_some()).collect();
-    let insufficient = cards.iter().filter(|s| s.scorecard.as_ref().is_some_and(|c| c.status() != "ok")).count();
-    let flagged = cards.iter().filter(|s| s.scorecard.as_ref().is_some_and(|c| !c.flags.is_empty())).count();
-    merge(common(figures), json!({
-        "eligible": cards.len(),
-        "insufficient": insufficient,
-        "flagged": flagged,
-    }))
+    let cards: Vec<&SiteFigures> = figures
+        .sites
+        .iter()
+        .filter(|s| s.scorecard.is_some())
+        .collect();
+    let insufficient = cards
+        .iter()
+        .filter(|s| s.scorecard.as_ref().is_some_and(|c| c.status() != "ok"))
+        .count();
+    let flagged = cards
+        .iter()
+        .filter(|s| s.scorecard.as_ref().is_some_and(|c| !c.flags.is_empty()))
+        .count();
+    merge(
+        common(figures),
+        json!({
+            "eligible": cards.len(),
+            "insufficient": insufficient,
+            "flagged": flagged,
+        }),
+    )
 }

@@ -53,7 +53,11 @@ pub fn plan(job: &Job, figures: &Figures, language: &str, privacy: Privacy) -> V
         }
         Audience::Frontline => {
             for team in &figures.teams {
-                let Some(site) = figures.sites.iter().find(|s| s.info.site_id == team.info.site_id) else {
+                let Some(site) = figures
+                    .sites
+                    .iter()
+                    .find(|s| s.info.site_id == team.info.site_id)
+                else {
                     continue;
                 };
                 briefings.push(Briefing {

@@ -27,7 +27,9 @@ pub fn parquet(path: &Path, select: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let connection = duckdb::Connection::open_in_memory().unwrap();
     let target = path.to_string_lossy().replace('\'', "''");
-    connection.execute_batch(&format!("COPY ({select}) TO '{target}' (FORMAT parquet)")).unwrap();
+    connection
+        .execute_batch(&format!("COPY ({select}) TO '{target}' (FORMAT parquet)"))
+        .unwrap();
 }
 
 /// A complete, minimal set of exports in `dir`: two active sites, one inactive, teams and
@@ -59,7 +61,16 @@ pub fn fixture(dir: &Path, customer: &str, employee: &str) {
 
 /// One customer row as a SELECT, with every item given (NULL allowed).
 #[allow(clippy::too_many_arguments)]
-pub fn customer_row(id: &str, site: &str, at: &str, invited: &str, loyalty: [&str; 3], attachment: [&str; 8], ltr: &str, cause: &str) -> String {
+pub fn customer_row(
+    id: &str,
+    site: &str,
+    at: &str,
+    invited: &str,
+    loyalty: [&str; 3],
+    attachment: [&str; 8],
+    ltr: &str,
+    cause: &str,
+) -> String {
     format!(
         "SELECT '{id}' AS response_id, '{site}' AS site_id, 'T1' AS team_id, TIMESTAMP '{at}' AS responded_at,
                 'store' AS touchpoint, '{invited}' AS invited_by,
@@ -73,8 +84,19 @@ pub fn customer_row(id: &str, site: &str, at: &str, invited: &str, loyalty: [&st
     )
 }
 
-pub fn employee_row(id: &str, site: &str, team: &str, at: &str, items: [&str; 12], amb: [&str; 3]) -> String {
-    let e: Vec<String> = items.iter().enumerate().map(|(i, v)| format!("{v}::SMALLINT AS e{:02}", i + 1)).collect();
+pub fn employee_row(
+    id: &str,
+    site: &str,
+    team: &str,
+    at: &str,
+    items: [&str; 12],
+    amb: [&str; 3],
+) -> String {
+    let e: Vec<String> = items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{v}::SMALLINT AS e{:02}", i + 1))
+        .collect();
     format!(
         "SELECT '{id}' AS response_id, '{site}' AS site_id, '{team}' AS team_id, TIMESTAMP '{at}' AS responded_at, {},
                 {}::SMALLINT AS amb1, {}::SMALLINT AS amb2, {}::SMALLINT AS amb3",
