@@ -149,6 +149,7 @@ pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSu
             zone: job.timezone,
             min_group_size: config.file.privacy.min_group_size,
             compare_min_n: config.file.compare.min_n,
+            overdispersion: config.file.compare.overdispersion,
             scorecard: &config.scorecard,
             detailed: briefs,
         },

@@ -95,7 +95,9 @@ fn build_plan(connection: &duckdb::Connection, options: &DemoOptions) -> Result<
              praise VARCHAR, n_praise INTEGER, complaints VARCHAR, n_complaints INTEGER);",
     )?;
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
-    let site_effect = Normal::new(0.0, 0.35).expect("valid normal");
+    // Site effects, normally distributed: the employee side, and the customer side's own.
+    let ee_spread = Normal::new(0.0, 0.22).expect("valid normal");
+    let own_spread = Normal::new(0.0, 0.1).expect("valid normal");
     let first_month = add_months(options.until.start, 1 - options.months as i32);
     let months: Vec<NaiveDate> = (0..options.months as i32)
         .map(|i| add_months(first_month, i))
@@ -111,8 +113,8 @@ fn build_plan(connection: &duckdb::Connection, options: &DemoOptions) -> Result<
             index + 1,
             width = if options.sites > 999 { 4 } else { 3 }
         );
-        let ee_effect: f64 = site_effect.sample(&mut rng);
-        let own_effect: f64 = site_effect.sample(&mut rng);
+        let ee_effect: f64 = ee_spread.sample(&mut rng);
+        let own_effect: f64 = own_spread.sample(&mut rng);
         let active = index + 1 != options.sites || options.sites < 10;
         let bonus = (index % 9 != 4).then(|| (rng.random_range(150_000..450_000) as f64) / 100.0);
         let manager = catalog::person(place.locale, index);

@@ -4,7 +4,9 @@ use super::customer::CustomerSums;
 use super::distribution::{Distribution, percentile_rank};
 use super::employee::{EmployeeSums, Privacy};
 use super::figures::*;
-use super::funnel::{FunnelFlag, mean_limits, proportion_flag};
+use super::funnel::{
+    FunnelFlag, mean_limits, proportion_flag, proportion_tau_squared, tau_squared,
+};
 use super::period::{Period, PeriodKind, add_months};
 use super::quadrant::{Quadrant, median, pearson};
 use super::quality::{ExcludedRow, Quality};
@@ -34,6 +36,8 @@ pub struct MetricsRequest<'a> {
     pub zone: Tz,
     pub min_group_size: u32,
     pub compare_min_n: u32,
+    /// FunnelPlotR-style widening of the funnel limits (compare.overdispersion).
+    pub overdispersion: bool,
     pub scorecard: &'a ScorecardPolicy,
     /// Team and touchpoint detail (briefings need it; exports alone do not).
     pub detailed: bool,
@@ -304,19 +308,47 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
     let funnel_centre = (n_total > 0).then(|| fe_total as f64 / n_total as f64);
     let company_employee = EmployeeSums::sum(sites.iter().map(|s| &s.sums.employee));
     let ee_funnel = company_employee.ee_spread();
+    // The optional overdispersion adjustment (compare.overdispersion) widens every limit.
+    let proportion_tau2 = match (request.overdispersion, funnel_centre) {
+        (true, Some(p0)) => {
+            let eligible: Vec<(i64, i64)> = sites
+                .iter()
+                .filter(|s| s.sums.customer.ce_n >= min_n)
+                .map(|s| (s.sums.customer.fully_engaged, s.sums.customer.ce_n))
+                .collect();
+            Some(proportion_tau_squared(&eligible, p0))
+        }
+        _ => None,
+    };
+    let ee_tau2 = match (request.overdispersion, ee_funnel) {
+        (true, Some((centre, sd))) => {
+            let points: Vec<(f64, f64)> = sites
+                .iter()
+                .filter_map(|s| {
+                    Some((
+                        privacy.ee_index(&s.sums.employee)?.to_f64(),
+                        sd / (s.sums.employee.ee_n as f64).sqrt(),
+                    ))
+                })
+                .collect();
+            tau_squared(&points, centre)
+        }
+        _ => 0.0,
+    };
     for site in &mut sites {
         let c = &site.sums.customer;
         if c.ce_n >= min_n {
             site.percentile_rank = c.ce_index().and_then(|v| percentile_rank(v, &eligible_ce));
         }
         site.funnel_flag = match funnel_centre {
-            Some(p0) => proportion_flag(c.fully_engaged, c.ce_n, p0, min_n),
+            Some(p0) => proportion_flag(c.fully_engaged, c.ce_n, p0, min_n, proportion_tau2),
             None => FunnelFlag::InsufficientSample,
         };
         site.ee_funnel_flag = match (privacy.ee_index(&site.sums.employee), ee_funnel) {
-            (Some(value), Some((centre, sd))) => {
-                Some(mean_limits(centre, sd, site.sums.employee.ee_n as f64).flag(value.to_f64()))
-            }
+            (Some(value), Some((centre, sd))) => Some(
+                mean_limits(centre, sd, site.sums.employee.ee_n as f64, ee_tau2)
+                    .flag(value.to_f64()),
+            ),
             _ => None,
         };
     }
