@@ -60,7 +60,7 @@ enum Command {
         responses_per_site_month: String,
         #[arg(long, default_value_t = 42)]
         seed: u64,
-        /// Last month of data (`2026-10`); default: the last complete month.
+        /// Last month of data (`2026-10`); default: the current month, up to yesterday.
         #[arg(long, value_parser = parse_period)]
         until: Option<Period>,
     },
@@ -124,6 +124,7 @@ fn execute(cli: Cli) -> Result<(), String> {
                 responses_max,
                 seed,
                 until: until.unwrap_or_else(|| demo::default_until(today())),
+                cutoff: today(),
             };
             let started = std::time::Instant::now();
             demo::generate(&options, &QueryDir::new(Path::new("queries")))
@@ -180,6 +181,7 @@ fn execute(cli: Cli) -> Result<(), String> {
                     responses_max: 400,
                     seed: 42,
                     until: demo::default_until(today()),
+                    cutoff: today(),
                 };
                 demo::generate(&demo, &QueryDir::new(Path::new(&config.file.paths.queries)))
                     .map_err(|e| e.to_string())?;

@@ -25,6 +25,8 @@ pub struct DemoOptions {
     pub seed: u64,
     /// The last month of data.
     pub until: Period,
+    /// No response on or after this day (today, when the last month is the current one).
+    pub cutoff: NaiveDate,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -169,17 +171,21 @@ fn build_plan(connection: &duckdb::Connection, options: &DemoOptions) -> Result<
             if index == SUSTAINED_LOW_SITE && months_left <= 8 {
                 latent -= 0.9;
             }
-            let responses = ((size as f64) * rng.random_range(0.8..1.2))
-                .round()
-                .max(1.0) as i32;
-            let next = add_months(month, 1);
+            let next = add_months(month, 1).min(options.cutoff.max(month));
             let seconds = (next - month).num_seconds();
+            // A partial last month (up to the cutoff) gets its share of the responses.
+            let share =
+                (next - month).num_days() as f64 / (add_months(month, 1) - month).num_days() as f64;
+            let wanted = (size as f64) * rng.random_range(0.8..1.2);
+            let responses =
+                (wanted.clamp(options.responses_min as f64, options.responses_max as f64) * share)
+                    .round() as i32;
             site_months.append_row(params![
                 site_id,
                 place.locale,
                 month.to_string(),
                 seconds,
-                responses.clamp(options.responses_min as i32, options.responses_max as i32),
+                responses,
                 latent,
                 if index == STAFF_GAMING_SITE {
                     0.4
@@ -211,9 +217,10 @@ fn build_plan(connection: &duckdb::Connection, options: &DemoOptions) -> Result<
     Ok(())
 }
 
-/// The default `--until`: the last complete month before today.
+/// The default `--until`: the current month, with data up to yesterday, so that the last
+/// complete week and month both have responses.
 pub fn default_until(today: NaiveDate) -> Period {
-    Period::last_complete(PeriodKind::Month, today)
+    Period::containing(PeriodKind::Month, today)
 }
 
 /// Whether none of the demo export files exists in `dir`.
