@@ -42,7 +42,7 @@ scored AS (
 )
 SELECT
     reason, site_id, team_id, interval_idx,
-    list(excluded_id ORDER BY excluded_id) FILTER (WHERE reason IS NOT NULL) AS excluded_ids,
+    list(excluded_id) FILTER (WHERE reason IS NOT NULL) AS excluded_ids,
     max(responded_at) AS newest_responded_at,
     count(*) AS n_valid,
     count(*) FILTER (WHERE complete) AS ee_n,

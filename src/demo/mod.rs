@@ -167,7 +167,7 @@ fn build_plan(connection: &duckdb::Connection, options: &DemoOptions) -> Result<
         let budget = 20_000.0 + size as f64 * 900.0;
         for (m, &month) in months.iter().enumerate() {
             let months_left = options.months - m;
-            let mut latent = 3.45 + 0.6 * ee_effect + own_effect;
+            let mut latent = 3.62 + 0.6 * ee_effect + own_effect;
             if index == SUSTAINED_LOW_SITE && months_left <= 8 {
                 latent -= 0.9;
             }
@@ -193,7 +193,7 @@ fn build_plan(connection: &duckdb::Connection, options: &DemoOptions) -> Result<
                     0.06
                 },
                 index == POLICY_SITE,
-                index == TOP_BOX_SITE && months_left <= 3,
+                index == TOP_BOX_SITE && months_left <= 5,
                 team_ids.join("|"),
                 team_ids.len() as i32,
                 budget,
