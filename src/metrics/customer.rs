@@ -2,35 +2,17 @@
 //! figures derived from them. Region and company figures are sums of site sums.
 
 use super::ratio::Ratio;
+use super::sums::integer_sums;
 
-/// The sums `customer_intervals.sql` computes, in its column order.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CustomerSums {
-    pub n_valid: i64,
-    pub ce_n: i64,
-    pub attachment_x168: i64,
-    pub fully_engaged: i64,
-    pub engaged: i64,
-    pub not_engaged: i64,
-    pub actively_disengaged: i64,
-    pub top_box: i64,
-    pub confidence_x2: i64,
-    pub confidence_n: i64,
-    pub integrity_x2: i64,
-    pub integrity_n: i64,
-    pub pride_x2: i64,
-    pub pride_n: i64,
-    pub passion_x2: i64,
-    pub passion_n: i64,
-    pub nps_n: i64,
-    pub promoters: i64,
-    pub detractors: i64,
-    pub root_cause_n: i64,
-    pub root_cause_policy: i64,
-    pub root_cause_people: i64,
-    pub root_cause_product: i64,
-    pub root_cause_process: i64,
-}
+integer_sums!(
+    /// The sums `customer_intervals.sql` computes, in its column order.
+    CustomerSums(i64) {
+        n_valid, ce_n, attachment_x168, fully_engaged, engaged, not_engaged, actively_disengaged, top_box,
+        confidence_x2, confidence_n, integrity_x2, integrity_n, pride_x2, pride_n, passion_x2, passion_n,
+        nps_n, promoters, detractors, root_cause_n, root_cause_policy, root_cause_people,
+        root_cause_product, root_cause_process,
+    }
+);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dimension {
@@ -85,101 +67,6 @@ impl RootCause {
 }
 
 impl CustomerSums {
-    /// Reads the 24 sums starting at column `first`.
-    pub fn from_row(row: &duckdb::Row<'_>, first: usize) -> duckdb::Result<CustomerSums> {
-        let mut values = [0i64; 24];
-        for (offset, value) in values.iter_mut().enumerate() {
-            *value = row.get::<_, Option<i64>>(first + offset)?.unwrap_or(0);
-        }
-        let [
-            n_valid,
-            ce_n,
-            attachment_x168,
-            fully_engaged,
-            engaged,
-            not_engaged,
-            actively_disengaged,
-            top_box,
-            confidence_x2,
-            confidence_n,
-            integrity_x2,
-            integrity_n,
-            pride_x2,
-            pride_n,
-            passion_x2,
-            passion_n,
-            nps_n,
-            promoters,
-            detractors,
-            root_cause_n,
-            root_cause_policy,
-            root_cause_people,
-            root_cause_product,
-            root_cause_process,
-        ] = values;
-        Ok(CustomerSums {
-            n_valid,
-            ce_n,
-            attachment_x168,
-            fully_engaged,
-            engaged,
-            not_engaged,
-            actively_disengaged,
-            top_box,
-            confidence_x2,
-            confidence_n,
-            integrity_x2,
-            integrity_n,
-            pride_x2,
-            pride_n,
-            passion_x2,
-            passion_n,
-            nps_n,
-            promoters,
-            detractors,
-            root_cause_n,
-            root_cause_policy,
-            root_cause_people,
-            root_cause_product,
-            root_cause_process,
-        })
-    }
-
-    pub fn add(&mut self, o: &CustomerSums) {
-        self.n_valid += o.n_valid;
-        self.ce_n += o.ce_n;
-        self.attachment_x168 += o.attachment_x168;
-        self.fully_engaged += o.fully_engaged;
-        self.engaged += o.engaged;
-        self.not_engaged += o.not_engaged;
-        self.actively_disengaged += o.actively_disengaged;
-        self.top_box += o.top_box;
-        self.confidence_x2 += o.confidence_x2;
-        self.confidence_n += o.confidence_n;
-        self.integrity_x2 += o.integrity_x2;
-        self.integrity_n += o.integrity_n;
-        self.pride_x2 += o.pride_x2;
-        self.pride_n += o.pride_n;
-        self.passion_x2 += o.passion_x2;
-        self.passion_n += o.passion_n;
-        self.nps_n += o.nps_n;
-        self.promoters += o.promoters;
-        self.detractors += o.detractors;
-        self.root_cause_n += o.root_cause_n;
-        self.root_cause_policy += o.root_cause_policy;
-        self.root_cause_people += o.root_cause_people;
-        self.root_cause_product += o.root_cause_product;
-        self.root_cause_process += o.root_cause_process;
-    }
-
-    pub fn sum<'a>(parts: impl IntoIterator<Item = &'a CustomerSums>) -> CustomerSums {
-        let mut total = CustomerSums::default();
-        for part in parts {
-            total.add(part);
-        }
-        total
-    }
-
     /// 100 × (mean attachment − 1) / 4 over complete responses.
     pub fn ce_index(&self) -> Option<Ratio> {
         Ratio::index_of_mean(self.attachment_x168.into(), 168, self.ce_n.into())

@@ -1,28 +1,16 @@
 //! Employee engagement (metrics.md §2) and its anonymity threshold.
 
 use super::ratio::Ratio;
+use super::sums::integer_sums;
 
-/// The sums `employee_intervals.sql` computes, in its column order.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct EmployeeSums {
-    pub n_valid: i128,
-    pub ee_n: i128,
-    pub ee_x3960: i128,
-    pub ee_x3960_squared: i128,
-    pub engaged: i128,
-    pub actively_disengaged: i128,
-    pub not_engaged: i128,
-    pub ambassador_n: i128,
-    pub ambassador_x6: i128,
-    pub basic_needs_n: i128,
-    pub basic_needs_x2: i128,
-    pub support_n: i128,
-    pub support_x12: i128,
-    pub teamwork_n: i128,
-    pub teamwork_x12: i128,
-    pub growth_n: i128,
-    pub growth_x2: i128,
-}
+integer_sums!(
+    /// The sums `employee_intervals.sql` computes, in its column order.
+    EmployeeSums(i128) {
+        n_valid, ee_n, ee_x3960, ee_x3960_squared, engaged, actively_disengaged, not_engaged, ambassador_n,
+        ambassador_x6, basic_needs_n, basic_needs_x2, support_n, support_x12, teamwork_n, teamwork_x12,
+        growth_n, growth_x2,
+    }
+);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Element {
@@ -51,79 +39,6 @@ impl Element {
 }
 
 impl EmployeeSums {
-    pub fn from_row(row: &duckdb::Row<'_>, first: usize) -> duckdb::Result<EmployeeSums> {
-        let mut v = [0i128; 17];
-        for (offset, value) in v.iter_mut().enumerate() {
-            *value = row.get::<_, Option<i128>>(first + offset)?.unwrap_or(0);
-        }
-        let [
-            n_valid,
-            ee_n,
-            ee_x3960,
-            ee_x3960_squared,
-            engaged,
-            actively_disengaged,
-            not_engaged,
-            ambassador_n,
-            ambassador_x6,
-            basic_needs_n,
-            basic_needs_x2,
-            support_n,
-            support_x12,
-            teamwork_n,
-            teamwork_x12,
-            growth_n,
-            growth_x2,
-        ] = v;
-        Ok(EmployeeSums {
-            n_valid,
-            ee_n,
-            ee_x3960,
-            ee_x3960_squared,
-            engaged,
-            actively_disengaged,
-            not_engaged,
-            ambassador_n,
-            ambassador_x6,
-            basic_needs_n,
-            basic_needs_x2,
-            support_n,
-            support_x12,
-            teamwork_n,
-            teamwork_x12,
-            growth_n,
-            growth_x2,
-        })
-    }
-
-    pub fn add(&mut self, o: &EmployeeSums) {
-        self.n_valid += o.n_valid;
-        self.ee_n += o.ee_n;
-        self.ee_x3960 += o.ee_x3960;
-        self.ee_x3960_squared += o.ee_x3960_squared;
-        self.engaged += o.engaged;
-        self.actively_disengaged += o.actively_disengaged;
-        self.not_engaged += o.not_engaged;
-        self.ambassador_n += o.ambassador_n;
-        self.ambassador_x6 += o.ambassador_x6;
-        self.basic_needs_n += o.basic_needs_n;
-        self.basic_needs_x2 += o.basic_needs_x2;
-        self.support_n += o.support_n;
-        self.support_x12 += o.support_x12;
-        self.teamwork_n += o.teamwork_n;
-        self.teamwork_x12 += o.teamwork_x12;
-        self.growth_n += o.growth_n;
-        self.growth_x2 += o.growth_x2;
-    }
-
-    pub fn sum<'a>(parts: impl IntoIterator<Item = &'a EmployeeSums>) -> EmployeeSums {
-        let mut total = EmployeeSums::default();
-        for part in parts {
-            total.add(part);
-        }
-        total
-    }
-
     /// Unsuppressed ee_index; use [`Privacy`] before showing it.
     pub fn ee_index_raw(&self) -> Option<Ratio> {
         Ratio::index_of_mean(self.ee_x3960, 3960, self.ee_n)

@@ -9,6 +9,7 @@ pub mod quadrant;
 pub mod quality;
 pub mod ratio;
 pub mod scorecard;
+mod sums;
 pub mod trend;
 
 mod compute;
