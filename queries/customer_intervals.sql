@@ -7,8 +7,6 @@
 -- calendar_slots maps each UTC quarter-hour of the run's window to the interval (a run of
 -- local calendar days in the job's time zone) it falls in; rows outside the window keep a
 -- NULL interval and only count for the export's freshness (newest responded_at).
--- (Divisions by a count use greatest(k, 1): DuckDB evaluates an aggregate's argument before
--- its FILTER, so a row with nothing answered must not divide by zero.)
 -- Means are kept as integer numerators over a common denominator so every figure is an
 -- exact ratio: attachment × 168 (lcm of 6, 7, 8 answered items), a dimension × 2.
 CREATE OR REPLACE TEMP TABLE customer_intervals AS
@@ -63,34 +61,43 @@ classified AS (
             ELSE 3
         END AS class  -- 1 fully engaged, 2 engaged, 3 not engaged, 4 actively disengaged
     FROM counted
+),
+-- Each row's contribution to every sum, as a number (NULL counts as 0), so the aggregate is
+-- a plain sum per column.
+contributions AS (
+    SELECT
+        reason, site_id, team_id, touchpoint, system_invited, interval_idx, excluded_id, responded_at,
+        1 AS n_valid,
+        complete::INTEGER AS ce_n,
+        CASE WHEN complete THEN att_s * (168 // att_k) END AS attachment_x168,
+        (class = 1)::INTEGER AS fully_engaged,
+        (class = 2)::INTEGER AS engaged,
+        (class = 3)::INTEGER AS not_engaged,
+        (class = 4)::INTEGER AS actively_disengaged,
+        (complete AND sat = 5 AND recommend = 5 AND repurchase = 5)::INTEGER AS top_box,
+        CASE WHEN conf_k > 0 THEN (coalesce(conf1, 0) + coalesce(conf2, 0)) * (2 // conf_k) END AS confidence_x2,
+        (conf_k > 0)::INTEGER AS confidence_n,
+        CASE WHEN integ_k > 0 THEN (coalesce(integ1, 0) + coalesce(integ2, 0)) * (2 // integ_k) END AS integrity_x2,
+        (integ_k > 0)::INTEGER AS integrity_n,
+        CASE WHEN pride_k > 0 THEN (coalesce(pride1, 0) + coalesce(pride2, 0)) * (2 // pride_k) END AS pride_x2,
+        (pride_k > 0)::INTEGER AS pride_n,
+        CASE WHEN pass_k > 0 THEN (coalesce(pass1, 0) + coalesce(pass2, 0)) * (2 // pass_k) END AS passion_x2,
+        (pass_k > 0)::INTEGER AS passion_n,
+        (ltr IS NOT NULL)::INTEGER AS nps_n,
+        (ltr >= 9)::INTEGER AS promoters,
+        (ltr <= 6)::INTEGER AS detractors,
+        (root_cause IS NOT NULL)::INTEGER AS root_cause_n,
+        (root_cause = 'policy')::INTEGER AS root_cause_policy,
+        (root_cause = 'people')::INTEGER AS root_cause_people,
+        (root_cause = 'product')::INTEGER AS root_cause_product,
+        (root_cause = 'process')::INTEGER AS root_cause_process
+    FROM classified
 )
 SELECT
     reason, site_id, team_id, touchpoint, system_invited, interval_idx,
     list(excluded_id) FILTER (WHERE reason IS NOT NULL) AS excluded_ids,
     max(responded_at) AS newest_responded_at,
-    count(*) AS n_valid,
-    count(*) FILTER (WHERE complete) AS ce_n,
-    sum(CASE WHEN complete THEN att_s * (168 // greatest(att_k, 1)) END)::BIGINT AS attachment_x168,
-    count(*) FILTER (WHERE class = 1) AS fully_engaged,
-    count(*) FILTER (WHERE class = 2) AS engaged,
-    count(*) FILTER (WHERE class = 3) AS not_engaged,
-    count(*) FILTER (WHERE class = 4) AS actively_disengaged,
-    count(*) FILTER (WHERE complete AND sat = 5 AND recommend = 5 AND repurchase = 5) AS top_box,
-    sum((coalesce(conf1, 0) + coalesce(conf2, 0)) * (2 // greatest(conf_k, 1))) FILTER (WHERE conf_k > 0)::BIGINT AS confidence_x2,
-    count(*) FILTER (WHERE conf_k > 0) AS confidence_n,
-    sum((coalesce(integ1, 0) + coalesce(integ2, 0)) * (2 // greatest(integ_k, 1))) FILTER (WHERE integ_k > 0)::BIGINT AS integrity_x2,
-    count(*) FILTER (WHERE integ_k > 0) AS integrity_n,
-    sum((coalesce(pride1, 0) + coalesce(pride2, 0)) * (2 // greatest(pride_k, 1))) FILTER (WHERE pride_k > 0)::BIGINT AS pride_x2,
-    count(*) FILTER (WHERE pride_k > 0) AS pride_n,
-    sum((coalesce(pass1, 0) + coalesce(pass2, 0)) * (2 // greatest(pass_k, 1))) FILTER (WHERE pass_k > 0)::BIGINT AS passion_x2,
-    count(*) FILTER (WHERE pass_k > 0) AS passion_n,
-    count(ltr) AS nps_n,
-    count(*) FILTER (WHERE ltr >= 9) AS promoters,
-    count(*) FILTER (WHERE ltr <= 6) AS detractors,
-    count(root_cause) AS root_cause_n,
-    count(*) FILTER (WHERE root_cause = 'policy') AS root_cause_policy,
-    count(*) FILTER (WHERE root_cause = 'people') AS root_cause_people,
-    count(*) FILTER (WHERE root_cause = 'product') AS root_cause_product,
-    count(*) FILTER (WHERE root_cause = 'process') AS root_cause_process
-FROM classified
+    sum(COLUMNS(* EXCLUDE (reason, site_id, team_id, touchpoint, system_invited, interval_idx,
+                           excluded_id, responded_at)))::BIGINT
+FROM contributions
 GROUP BY reason, site_id, team_id, touchpoint, system_invited, interval_idx;

@@ -1,5 +1,6 @@
--- Every row of the customer export, typed. Items are read as DOUBLE so that a value outside
--- its scale or not a whole number can be reported instead of silently cast.
+-- Every row of the customer export, typed. Items keep their numeric type (the schema check
+-- admits only numbers) so that a value outside its scale or not a whole number can be
+-- reported instead of silently cast.
 CREATE OR REPLACE TEMP VIEW customer_typed AS
 SELECT
     CAST(response_id AS VARCHAR) AS response_id,
@@ -9,18 +10,18 @@ SELECT
     TRY_CAST(responded_at AS TIMESTAMP) AS responded_at,
     CAST(touchpoint AS VARCHAR) AS touchpoint,
     CAST(invited_by AS VARCHAR) AS invited_by,
-    CAST(sat AS DOUBLE) AS sat,
-    CAST(recommend AS DOUBLE) AS recommend,
-    CAST(repurchase AS DOUBLE) AS repurchase,
-    CAST(conf1 AS DOUBLE) AS conf1,
-    CAST(conf2 AS DOUBLE) AS conf2,
-    CAST(integ1 AS DOUBLE) AS integ1,
-    CAST(integ2 AS DOUBLE) AS integ2,
-    CAST(pride1 AS DOUBLE) AS pride1,
-    CAST(pride2 AS DOUBLE) AS pride2,
-    CAST(pass1 AS DOUBLE) AS pass1,
-    CAST(pass2 AS DOUBLE) AS pass2,
-    CAST(ltr AS DOUBLE) AS ltr,
+    sat,
+    recommend,
+    repurchase,
+    conf1,
+    conf2,
+    integ1,
+    integ2,
+    pride1,
+    pride2,
+    pass1,
+    pass2,
+    ltr,
     CAST(root_cause AS VARCHAR) AS root_cause,
     CAST(employee_praised AS VARCHAR) AS employee_praised,
     CAST(comment AS VARCHAR) AS comment,

@@ -1,4 +1,5 @@
--- Every row of the employee export, typed; items as DOUBLE for the range and whole-number checks.
+-- Every row of the employee export, typed; items keep their numeric type for the range and
+-- whole-number checks.
 CREATE OR REPLACE TEMP VIEW employee_typed AS
 SELECT
     CAST(response_id AS VARCHAR) AS response_id,
@@ -6,11 +7,11 @@ SELECT
     CAST(team_id AS VARCHAR) AS team_id,
     responded_at IS NULL AS responded_at_missing,
     TRY_CAST(responded_at AS TIMESTAMP) AS responded_at,
-    CAST(e01 AS DOUBLE) AS e01, CAST(e02 AS DOUBLE) AS e02, CAST(e03 AS DOUBLE) AS e03,
-    CAST(e04 AS DOUBLE) AS e04, CAST(e05 AS DOUBLE) AS e05, CAST(e06 AS DOUBLE) AS e06,
-    CAST(e07 AS DOUBLE) AS e07, CAST(e08 AS DOUBLE) AS e08, CAST(e09 AS DOUBLE) AS e09,
-    CAST(e10 AS DOUBLE) AS e10, CAST(e11 AS DOUBLE) AS e11, CAST(e12 AS DOUBLE) AS e12,
-    CAST(amb1 AS DOUBLE) AS amb1, CAST(amb2 AS DOUBLE) AS amb2, CAST(amb3 AS DOUBLE) AS amb3,
+    e01, e02, e03,
+    e04, e05, e06,
+    e07, e08, e09,
+    e10, e11, e12,
+    amb1, amb2, amb3,
     filename AS source_file,
     file_row_number AS source_row
 FROM read_parquet(getvariable('employee_responses_files'),

@@ -232,3 +232,46 @@ fn an_unknown_config_key_is_located() {
         "{message}"
     );
 }
+
+#[test]
+fn items_stored_as_double_are_checked_for_scale_and_whole_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    valid_fixture(&data);
+    let row = |id: &str, sat: &str| {
+        customer_row(
+            id,
+            "S1",
+            "2026-10-05 10:00:00",
+            "system",
+            ["5", "5", "5"],
+            ["5"; 8],
+            "10",
+            "NULL",
+        )
+        .replace("5::SMALLINT AS sat", &format!("{sat}::DOUBLE AS sat"))
+    };
+    let rows = [
+        row("ok", "4.0"),
+        row("half", "2.5"),
+        row("high", "5.5"),
+        row("zero", "0.0"),
+    ]
+    .join(" UNION ALL ");
+    parquet(&data.join("customer_responses/part-1.parquet"), &rows);
+    let (ok, message, out) = run(dir.path(), CONFIG);
+    assert!(ok, "{message}");
+    let quality =
+        std::fs::read_to_string(out.join("site-scorecards/2026-10/data_quality.csv")).unwrap();
+    assert_eq!(
+        quality,
+        "export,row_id,reason\ncustomer_responses,half,invalid_value\ncustomer_responses,high,out_of_range\ncustomer_responses,zero,out_of_range\n"
+    );
+    let sites = std::fs::read_to_string(out.join("site-scorecards/2026-10/sites.csv")).unwrap();
+    let s1: Vec<&str> = sites.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(
+        (s1[2], s1[5]),
+        ("S1", "1"),
+        "only the whole, in-scale response counts: {sites}"
+    );
+}
