@@ -275,3 +275,20 @@ fn items_stored_as_double_are_checked_for_scale_and_whole_numbers() {
         "only the whole, in-scale response counts: {sites}"
     );
 }
+
+#[test]
+fn a_duplicate_financial_month_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    valid_fixture(&data);
+    parquet(
+        &data.join("financials.parquet"),
+        "SELECT * FROM (VALUES ('S1', DATE '2026-10-01', 1.0, 1.0, 1::BIGINT, 1.0),
+                               ('S1', DATE '2026-10-01', 2.0, 2.0, 2::BIGINT, 2.0))
+         t(site_id, month, revenue, budget, transactions, gross_margin)",
+    );
+    assert_fails(
+        dir.path(),
+        &["export financials: duplicate site_id|month `S1|2026-10-01`"],
+    );
+}
