@@ -33,9 +33,8 @@ fn change(now: Option<Ratio>, before: Option<Ratio>) -> String {
     }
 }
 
-fn customer_row(name: &str, now: &CustomerSums, before: &CustomerSums) -> Value {
+fn customer_row(now: &CustomerSums, before: &CustomerSums) -> Value {
     json!({
-        "name": name,
         "ce_n": now.ce_n,
         "ce_index": index(now.ce_index()),
         "ce_change": change(now.ce_index(), before.ce_index()),
@@ -44,6 +43,12 @@ fn customer_row(name: &str, now: &CustomerSums, before: &CustomerSums) -> Value 
     })
 }
 
+fn ratio_text(value: Option<Ratio>) -> Option<String> {
+    value.map(|r| r.round_text(2))
+}
+
+/// The headline figures by key, each now, before, a year before and the changes; the
+/// templates give them their names.
 fn headline(
     now: &CustomerSums,
     prev: &CustomerSums,
@@ -51,32 +56,20 @@ fn headline(
     ee: [&EmployeeSums; 2],
     privacy: Privacy,
 ) -> Value {
-    let row = |name: &str, n: Option<Ratio>, p: Option<Ratio>, y: Option<Ratio>| {
-        json!({"name": name, "now": index(n), "previous": index(p), "change": change(n, p),
+    let row = |n: Option<Ratio>, p: Option<Ratio>, y: Option<Ratio>| {
+        json!({"now": index(n), "previous": index(p), "change": change(n, p),
                "last_year": index(y), "change_last_year": change(n, y)})
     };
-    json!([
-        row(
-            "Customer engagement index",
-            now.ce_index(),
-            prev.ce_index(),
-            last_year.ce_index()
-        ),
-        row(
-            "Employee engagement index",
-            privacy.ee_index(ee[0]),
-            privacy.ee_index(ee[1]),
-            None
-        ),
-        row("Net promoter score", now.nps(), prev.nps(), last_year.nps()),
-        json!({"name": "Fully engaged customers", "now": percent(now.share(now.fully_engaged)),
-               "previous": percent(prev.share(prev.fully_engaged)), "change": "",
-               "last_year": percent(last_year.share(last_year.fully_engaged)), "change_last_year": ""}),
-        json!({"name": "Fully engaged per actively disengaged",
-               "now": now.ce_ratio().map(|r| r.round_text(2)).unwrap_or_else(|| "no actively disengaged customers".into()),
-               "previous": prev.ce_ratio().map(|r| r.round_text(2)).unwrap_or_else(|| "–".into()), "change": "",
-               "last_year": last_year.ce_ratio().map(|r| r.round_text(2)).unwrap_or_else(|| "–".into()), "change_last_year": ""}),
-    ])
+    let share = |c: &CustomerSums| percent(c.share(c.fully_engaged));
+    json!({
+        "ce_index": row(now.ce_index(), prev.ce_index(), last_year.ce_index()),
+        "ee_index": row(privacy.ee_index(ee[0]), privacy.ee_index(ee[1]), None),
+        "nps": row(now.nps(), prev.nps(), last_year.nps()),
+        "share_fully_engaged": {"now": share(now), "previous": share(prev), "last_year": share(last_year)},
+        // absent (null) when nobody is actively disengaged
+        "ce_ratio": {"now": ratio_text(now.ce_ratio()), "previous": ratio_text(prev.ce_ratio()),
+                     "last_year": ratio_text(last_year.ce_ratio())},
+    })
 }
 
 fn common(figures: &Figures) -> Value {
@@ -94,29 +87,6 @@ fn merge(mut base: Value, extra: Value) -> Value {
         base.extend(extra);
     }
     base
-}
-
-fn flag_sentence(flag: FunnelFlag) -> &'static str {
-    match flag {
-        FunnelFlag::AlarmLow => {
-            "Far fewer fully engaged customers than the company at this sample size: this is very unlikely to be chance."
-        }
-        FunnelFlag::AlertLow => {
-            "Fewer fully engaged customers than the company at this sample size: worth a look."
-        }
-        FunnelFlag::InControl => {
-            "Within the range expected from the company's level at this sample size."
-        }
-        FunnelFlag::AlertHigh => {
-            "More fully engaged customers than the company at this sample size."
-        }
-        FunnelFlag::AlarmHigh => {
-            "Far more fully engaged customers than the company: a practice to learn from."
-        }
-        FunnelFlag::InsufficientSample => {
-            "Too few complete responses to compare fairly with other sites."
-        }
-    }
 }
 
 pub fn executive(figures: &Figures, privacy: Privacy) -> Value {
@@ -188,11 +158,11 @@ pub fn executive(figures: &Figures, privacy: Privacy) -> Value {
 }
 
 fn touchpoint_row(name: &str, sums: &CustomerSums) -> Value {
-    json!({"name": if name.is_empty() { "(none)" } else { name }, "ce_n": sums.ce_n,
+    json!({"name": name, "ce_n": sums.ce_n,
            "ce_index": index(sums.ce_index()), "nps": index(sums.nps()),
            "policy": percent(sums.root_cause_share(crate::metrics::customer::RootCause::Policy)),
            "people": percent(sums.root_cause_share(crate::metrics::customer::RootCause::People)),
-           "dominant": sums.dominant_root_cause().map(|c| c.as_str()).unwrap_or("–")})
+           "dominant": sums.dominant_root_cause().map(|c| c.as_str())})
 }
 
 pub fn manager(figures: &Figures, site: &SiteFigures, privacy: Privacy) -> Value {
@@ -225,7 +195,7 @@ pub fn manager(figures: &Figures, site: &SiteFigures, privacy: Privacy) -> Value
             let shown = !hidden.contains(&Some(t.info.team_id.as_str()));
             json!({"name": t.info.team_name, "ce_index": index(t.customer.ce_index()), "ce_n": t.customer.ce_n,
                    "ee_n": t.employee.ee_n,
-                   "ee_index": if shown { index(privacy.ee_index(&t.employee)) } else { "fewer than 5 responses".to_string() }})
+                   "ee_index": if shown { privacy.ee_index(&t.employee).map(|r| r.round_text(1)) } else { None }})
         })
         .collect();
     let headcount: i64 = teams.iter().filter_map(|t| t.info.headcount).sum();
@@ -245,11 +215,13 @@ pub fn manager(figures: &Figures, site: &SiteFigures, privacy: Privacy) -> Value
             "components": card.components.iter().map(|k| json!({
                 "name": k.name.as_str(),
                 "value": k.value.map(|v| v.round_dp(1).to_string()).unwrap_or_else(|| "–".into()),
-                "attainment": k.attainment.map(|a| a.round_dp(2).to_string()).unwrap_or_else(|| "does not count".into()),
+                // null when the component does not count
+                "attainment": k.attainment.map(|a| a.round_dp(2).to_string()),
                 "weight": k.weight.to_string(),
             })).collect::<Vec<_>>(),
             "weighted_attainment": card.weighted_attainment.map(|w| w.round_dp(3).to_string()).unwrap_or_else(|| "–".into()),
-            "payout": card.payout_amount.map(|p| p.to_string()).unwrap_or_else(|| "no payout (manual review)".into()),
+            // null with insufficient data: no payout, manual review
+            "payout": card.payout_amount.map(|p| p.to_string()),
             "bonus_target": card.bonus_target.round_dp(2).to_string(),
             "status": card.status(),
             "flags": card.flags.join(", "),
@@ -261,17 +233,17 @@ pub fn manager(figures: &Figures, site: &SiteFigures, privacy: Privacy) -> Value
         json!({
             "site": {"id": site.info.site_id, "name": site.info.site_name, "region": site.info.region,
                      "manager": site.info.manager_name},
-            "figures": [
-                customer_row("This site", c, &site.sums.customer_prev),
-                customer_row("Company", company, &figures.company.customer_prev),
-            ],
+            "figures": {
+                "site": customer_row(c, &site.sums.customer_prev),
+                "company": customer_row(company, &figures.company.customer_prev),
+            },
             "percentile_rank": site.percentile_rank.map(|r| r.round_text(0)).unwrap_or_else(|| "–".into()),
             "funnel_flag": site.funnel_flag.as_str(),
-            "funnel_sentence": flag_sentence(site.funnel_flag),
-            "sustained_low": site.sustained_low,
+                "sustained_low": site.sustained_low,
             "dimensions": dimensions,
             "ee_n": e.ee_n,
-            "ee_index": privacy.ee_index(e).map(|r| r.round_text(1)).unwrap_or_else(|| "fewer than 5 responses".into()),
+            // null when hidden by the privacy rule
+        "ee_index": privacy.ee_index(e).map(|r| r.round_text(1)),
             "participation": if headcount > 0 && privacy.allows(e.ee_n, e.ee_n) { percent(Ratio::new(e.ee_n, headcount.into())) } else { "–".into() },
             "elements": elements,
             "teams": team_rows,
@@ -294,8 +266,7 @@ pub fn frontline(
         .iter()
         .filter_map(|d| c.dimension_index(*d).map(|v| (v, *d)))
         .min_by(|a, b| a.0.cmp(&b.0))
-        .map(|(_, d)| d.as_str())
-        .unwrap_or("none");
+        .map(|(_, d)| d.as_str());
     merge(
         common(figures),
         json!({
