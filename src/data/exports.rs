@@ -265,6 +265,7 @@ fn row_counts(
 }
 
 fn hash_files(paths: &[PathBuf]) -> Result<FileHashes, DataError> {
+    let started = std::time::Instant::now();
     let mut all = Sha256::new();
     let mut per_file = BTreeMap::new();
     let mut buffer = vec![0u8; 1 << 20];
@@ -285,6 +286,11 @@ fn hash_files(paths: &[PathBuf]) -> Result<FileHashes, DataError> {
         }
         per_file.insert(path.clone(), hex::encode(one.finalize()));
     }
+    tracing::debug!(
+        files = paths.len(),
+        seconds = started.elapsed().as_secs_f64(),
+        "hashed input files"
+    );
     Ok(FileHashes {
         per_file,
         data_sha256: hex::encode(all.finalize()),
