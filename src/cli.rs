@@ -173,16 +173,7 @@ fn execute(cli: Cli) -> Result<(), String> {
                     "no exports in {}: generating the demo exports first",
                     data_dir.display()
                 );
-                let demo = DemoOptions {
-                    out: data_dir.clone(),
-                    sites: 60,
-                    months: 24,
-                    responses_min: 40,
-                    responses_max: 400,
-                    seed: 42,
-                    until: demo::default_until(today()),
-                    cutoff: today(),
-                };
+                let demo = DemoOptions::standard(data_dir.clone(), today());
                 demo::generate(&demo, &QueryDir::new(Path::new(&config.file.paths.queries)))
                     .map_err(|e| e.to_string())?;
             }

@@ -41,6 +41,23 @@ pub enum DemoError {
     Table(#[from] duckdb::Error),
 }
 
+impl DemoOptions {
+    /// The default demo: 60 sites, 24 months up to yesterday, 40–400 responses per
+    /// site-month, seed 42 (what `xbrief demo` writes without options).
+    pub fn standard(out: PathBuf, today: NaiveDate) -> DemoOptions {
+        DemoOptions {
+            out,
+            sites: 60,
+            months: 24,
+            responses_min: 40,
+            responses_max: 400,
+            seed: 42,
+            until: default_until(today),
+            cutoff: today,
+        }
+    }
+}
+
 /// What the generated data plants, so briefings have something true to say.
 pub const SUSTAINED_LOW_SITE: usize = 3;
 pub const POLICY_SITE: usize = 7;

@@ -124,12 +124,13 @@ pub fn executive(figures: &Figures, privacy: Privacy) -> Value {
         .iter()
         .map(|(name, sums)| touchpoint_row(name, sums))
         .collect();
+    let excluded_counts = figures.quality.counts();
     let quality: Vec<Value> = figures
         .quality
         .rows_read
         .iter()
         .map(|(export, rows)| {
-            let excluded: usize = figures.quality.counts().iter().filter(|c| c.0 == *export).map(|c| c.2).sum();
+            let excluded: usize = excluded_counts.iter().filter(|c| c.0 == *export).map(|c| c.2).sum();
             let newest = figures.quality.newest.iter().find(|n| n.0 == *export).and_then(|n| n.1.clone());
             json!({"export": export, "rows": rows, "excluded": excluded, "newest": newest.unwrap_or_else(|| "–".into())})
         })
