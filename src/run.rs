@@ -10,12 +10,13 @@ use crate::metrics::employee::Privacy;
 use crate::metrics::period::Period;
 use crate::metrics::{self, MetricsError, MetricsRequest};
 use crate::render::pdf::PageFrame;
-use crate::render::{RenderError, Renderer};
-use crate::report;
+use crate::render::{RenderError, Rendered, Renderer};
+use crate::report::{self, CatalogError, Catalogs};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +27,8 @@ pub enum RunError {
     Metrics(#[from] MetricsError),
     #[error(transparent)]
     Render(#[from] RenderError),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
     #[error(transparent)]
     Delivery(#[from] DeliveryError),
     #[error(
@@ -199,7 +202,7 @@ pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSu
             .as_ref()
             .map(|r| r.value.as_str());
         for message in &outputs_messages {
-            outbox.send(from, reply_to, message)?;
+            outbox.send(from, reply_to, message, &final_dir)?;
             sent += 1;
         }
     }
@@ -245,48 +248,41 @@ fn produce(
     let mut recipients = Vec::new();
     let mut briefing_count = 0;
     if !options.exports_only {
-        let briefings = report::plan(job, figures, &config.file.language.value, privacy);
+        let reports = Path::new(&config.file.paths.reports);
+        let catalogs = Catalogs::load(&reports.join("i18n"), &config.file.language.value)?;
+        let briefings = report::plan(job, figures, &catalogs, &config.file.language.value, privacy);
         check_recipients(job, config, &briefings)?;
         let mut audiences: Vec<&str> = briefings.iter().map(|b| b.template).collect();
         audiences.sort();
         audiences.dedup();
-        let renderer = Renderer::load(Path::new(&config.file.paths.reports), &audiences)?;
-        let footer = format!(
-            "run {run_id} · config {} · data {}",
-            &config.sha256[..12],
-            &hashes.data_sha256[..12]
-        );
-        for briefing in &briefings {
-            let frame = PageFrame {
-                title: job.name.clone(),
-                period: period.to_string(),
-                generated: started_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                footer: footer.clone(),
-            };
-            let rendered = renderer.render(
-                briefing.template,
-                &briefing.context,
-                frame,
-                briefing.with_pdf,
-            )?;
+        let renderer = Renderer::load(reports, &audiences, crate::render::Page::A4)?;
+        let frame = |title: &str| PageFrame {
+            title: title.to_string(),
+            period: period.to_string(),
+            generated: started_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            footer: format!(
+                "run {run_id} · config {} · data {}",
+                &config.sha256[..12],
+                &hashes.data_sha256[..12]
+            ),
+        };
+        let rendered = render_all(&renderer, &briefings, &frame(&job.name), staging)?;
+        for (briefing, (rendered, pdf)) in briefings.iter().zip(rendered) {
             let mut attachments = Vec::new();
             let mut artifacts = Vec::new();
-            if let Some(pdf) = rendered.pdf {
-                let name = format!("{}.pdf", briefing.file_stem);
-                outputs.push(write(&staging.join(&name), &pdf)?);
-                artifacts.push(name.clone());
+            if let Some(pdf) = pdf {
+                artifacts.push(pdf.path.clone());
                 attachments.push(Attachment {
-                    file_name: name,
+                    file_name: pdf.path.clone(),
                     content_type: "application/pdf",
-                    bytes: pdf,
                 });
+                outputs.push(pdf);
             }
             if briefing.attach_scorecard_csv {
                 artifacts.push("scorecard.csv".into());
                 attachments.push(Attachment {
                     file_name: "scorecard.csv".into(),
                     content_type: "text/csv",
-                    bytes: scorecard_csv.clone(),
                 });
             }
             for to in &briefing.recipients {
@@ -334,6 +330,49 @@ fn produce(
     };
     write(&staging.join("manifest.json"), &manifest.to_json())?;
     Ok((messages, briefing_count))
+}
+
+/// Renders every briefing on all cores, writing each PDF into `staging` as soon as it is
+/// done; results come back in the briefings' order. The first error stops the others.
+fn render_all(
+    renderer: &Renderer,
+    briefings: &[report::Briefing],
+    frame: &PageFrame,
+    staging: &Path,
+) -> Result<Vec<(Rendered, Option<ManifestFile>)>, RunError> {
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(briefings.len().max(1));
+    let render_one = |briefing: &report::Briefing| -> Result<(Rendered, Option<ManifestFile>), RunError> {
+        let started = Instant::now();
+        let mut rendered = renderer.render(briefing.template, &briefing.context, frame.clone(), briefing.with_pdf)?;
+        let file = match rendered.pdf.take() {
+            Some(pdf) => Some(write(&staging.join(format!("{}.pdf", briefing.file_stem)), &pdf)?),
+            None => None,
+        };
+        tracing::debug!(scope = %briefing.scope, ms = started.elapsed().as_secs_f64() * 1e3, "rendered");
+        Ok((rendered, file))
+    };
+    let mut results: Vec<(usize, Result<(Rendered, Option<ManifestFile>), RunError>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    while !failed.load(Ordering::Relaxed) {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(briefing) = briefings.get(index) else { break };
+                        let result = render_one(briefing);
+                        failed.fetch_or(result.is_err(), Ordering::Relaxed);
+                        done.push((index, result));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("a render worker does not panic")).collect()
+    });
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 /// Peak resident set size of this process, in MiB.

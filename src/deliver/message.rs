@@ -1,14 +1,16 @@
 //! One email per recipient: a plain-text body with an HTML alternative, and attachments.
 
 use lettre::Message;
+use std::path::Path;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment as MimeAttachment, Mailbox, MultiPart, SinglePart};
 
+/// A file of the run's output folder, attached under its own name. Messages carry names,
+/// not bytes, so a run of thousands of briefings never holds its PDFs in memory.
 #[derive(Debug, Clone)]
 pub struct Attachment {
     pub file_name: String,
     pub content_type: &'static str,
-    pub bytes: Vec<u8>,
 }
 
 #[derive(Debug, Clone)]
@@ -26,12 +28,16 @@ pub enum MessageError {
     Address { address: String, detail: String },
     #[error("cannot build the message to {to}: {detail}")]
     Build { to: String, detail: String },
+    #[error("cannot read the attachment {path}: {detail}")]
+    Attachment { path: String, detail: String },
 }
 
+/// The MIME message; attachments are read from `folder`.
 pub fn build(
     from: &str,
     reply_to: Option<&str>,
     message: &OutgoingMessage,
+    folder: &Path,
 ) -> Result<Message, MessageError> {
     let mailbox = |address: &str| -> Result<Mailbox, MessageError> {
         address
@@ -55,8 +61,12 @@ pub fn build(
     for attachment in &message.attachments {
         let content_type =
             ContentType::parse(attachment.content_type).expect("known content types parse");
-        let part: SinglePart = MimeAttachment::new(attachment.file_name.clone())
-            .body(attachment.bytes.clone(), content_type);
+        let path = folder.join(&attachment.file_name);
+        let bytes = std::fs::read(&path).map_err(|e| MessageError::Attachment {
+            path: path.display().to_string(),
+            detail: e.to_string(),
+        })?;
+        let part: SinglePart = MimeAttachment::new(attachment.file_name.clone()).body(bytes, content_type);
         body = body.singlepart(part);
     }
     builder.multipart(body).map_err(|e| MessageError::Build {

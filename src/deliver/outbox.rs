@@ -36,8 +36,9 @@ impl Outbox {
         from: &str,
         reply_to: Option<&str>,
         message: &OutgoingMessage,
+        folder: &Path,
     ) -> Result<PathBuf, DeliveryError> {
-        let mime = build(from, reply_to, message)?;
+        let mime = build(from, reply_to, message, folder)?;
         let id = self
             .transport
             .send(&mime)

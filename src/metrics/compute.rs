@@ -13,6 +13,7 @@ use super::quality::{ExcludedRow, Quality};
 use super::ratio::Ratio;
 use super::scorecard::{self, ScorecardInputs};
 use super::trend::{monthly_medians, sustained_low};
+use super::voices::{Comment, Voices, VoicesPart};
 use crate::config::ScorecardPolicy;
 use crate::data::calendar::{self, CalendarError, NamedPeriod};
 use crate::data::duplicates;
@@ -284,6 +285,7 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
                 scorecard_ce_index: sc_system.ce_index(),
                 scorecard_ee_index: privacy.ee_index(&sc_employee),
                 touchpoints: Vec::new(),
+                voices: Voices::default(),
                 info,
             }
         })
@@ -458,6 +460,8 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
         ce_distribution: Distribution::of(&eligible_ce),
         ee_distribution: Distribution::of(&eligible_ee),
         funnel_centre,
+        funnel_tau2: proportion_tau2,
+        min_n,
         ee_funnel,
         quadrants,
         company_trend,
@@ -503,7 +507,37 @@ fn sum_groups<'a>(groups: impl Iterator<Item = &'a GroupSums>) -> GroupSums {
     total
 }
 
-/// Teams and touchpoints for the current and previous period (briefings only).
+/// The items of a DuckDB list of texts or integers.
+fn list<T: FromListItem>(value: duckdb::types::Value) -> Vec<T> {
+    match value {
+        duckdb::types::Value::List(items) => items.into_iter().filter_map(T::from_item).collect(),
+        _ => Vec::new(),
+    }
+}
+
+trait FromListItem: Sized {
+    fn from_item(value: duckdb::types::Value) -> Option<Self>;
+}
+
+impl FromListItem for String {
+    fn from_item(value: duckdb::types::Value) -> Option<String> {
+        match value {
+            duckdb::types::Value::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+impl FromListItem for i64 {
+    fn from_item(value: duckdb::types::Value) -> Option<i64> {
+        match value {
+            duckdb::types::Value::BigInt(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// Teams, touchpoints, comments and praise for the current and previous period (briefings only).
 fn add_detail(exports: &Exports, figures: &mut Figures) -> Result<(), MetricsError> {
     let engine = &exports.engine;
     let teams = engine.query("org_teams", [], |row| {
@@ -538,6 +572,32 @@ fn add_detail(exports: &Exports, figures: &mut Figures) -> Result<(), MetricsErr
             team_employee.insert(team, sums);
         }
     }
+    let mut site_voices: HashMap<String, Vec<VoicesPart>> = HashMap::new();
+    let mut team_voices: HashMap<String, Vec<VoicesPart>> = HashMap::new();
+    let comments = |row: &duckdb::Row<'_>, at: usize, text: usize| -> duckdb::Result<Vec<Comment>> {
+        let times: Vec<i64> = list(row.get(at)?);
+        let texts: Vec<String> = list(row.get(text)?);
+        Ok(times.into_iter().zip(texts).map(|(at, text)| Comment { at, text }).collect())
+    };
+    for (site, team, part) in engine.query("customer_comments", ["cur"], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            VoicesPart {
+                recent: comments(row, 2, 3)?,
+                positive: comments(row, 4, 5)?,
+                praised: list(row.get(6)?),
+            },
+        ))
+    })? {
+        if !team.is_empty() {
+            team_voices.entry(team).or_default().push(part.clone());
+        }
+        site_voices.entry(site).or_default().push(part);
+    }
+    for site in &mut figures.sites {
+        site.voices = Voices::merge(site_voices.get(&site.info.site_id).into_iter().flatten());
+    }
     figures.teams = teams
         .into_iter()
         .map(|info| TeamFigures {
@@ -553,6 +613,7 @@ fn add_detail(exports: &Exports, figures: &mut Figures) -> Result<(), MetricsErr
                 .get(&info.team_id)
                 .copied()
                 .unwrap_or_default(),
+            voices: Voices::merge(team_voices.get(&info.team_id).into_iter().flatten()),
             info,
         })
         .collect();

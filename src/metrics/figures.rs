@@ -9,6 +9,7 @@ use super::quadrant::Quadrant;
 use super::quality::Quality;
 use super::ratio::Ratio;
 use super::scorecard::Scorecard;
+use super::voices::Voices;
 
 #[derive(Debug, Clone)]
 pub struct SiteInfo {
@@ -73,6 +74,8 @@ pub struct SiteFigures {
     pub scorecard_ee_index: Option<Ratio>,
     /// Per touchpoint (detailed runs only).
     pub touchpoints: Vec<(String, CustomerSums)>,
+    /// Comments and praise of the period (detailed runs only).
+    pub voices: Voices,
 }
 
 #[derive(Debug, Clone)]
@@ -81,6 +84,7 @@ pub struct TeamFigures {
     pub customer: CustomerSums,
     pub customer_prev: CustomerSums,
     pub employee: EmployeeSums,
+    pub voices: Voices,
 }
 
 #[derive(Debug, Clone)]
@@ -139,6 +143,10 @@ pub struct Figures {
     pub ee_distribution: Option<Distribution>,
     /// Centre of the funnel of the share of fully engaged customers.
     pub funnel_centre: Option<f64>,
+    /// τ² widening its limits when `compare.overdispersion` is on.
+    pub funnel_tau2: Option<f64>,
+    /// Fewest complete responses for a site to be compared (`compare.min_n`).
+    pub min_n: i64,
     /// Centre and respondent standard deviation of the ee_index funnel.
     pub ee_funnel: Option<(f64, f64)>,
     pub quadrants: QuadrantSummary,

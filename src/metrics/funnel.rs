@@ -15,6 +15,15 @@ pub enum FunnelFlag {
 }
 
 impl FunnelFlag {
+    pub const ALL: [FunnelFlag; 6] = [
+        FunnelFlag::AlarmLow,
+        FunnelFlag::AlertLow,
+        FunnelFlag::InControl,
+        FunnelFlag::AlertHigh,
+        FunnelFlag::AlarmHigh,
+        FunnelFlag::InsufficientSample,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             FunnelFlag::AlarmLow => "alarm_low",

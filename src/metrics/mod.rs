@@ -11,6 +11,7 @@ pub mod ratio;
 pub mod scorecard;
 mod sums;
 pub mod trend;
+pub mod voices;
 
 mod compute;
 mod figures;

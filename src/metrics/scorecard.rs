@@ -31,6 +31,12 @@ pub struct ComponentResult {
     /// `None` when the component does not count (gate failed or no value).
     pub attainment: Option<Decimal>,
     pub weight: Decimal,
+    /// The component's policy, shown beside its value: threshold, target, maximum and the
+    /// responses it needs to count.
+    pub threshold: Decimal,
+    pub target: Decimal,
+    pub maximum: Decimal,
+    pub min_n: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +50,8 @@ pub struct Scorecard {
     pub weighted_attainment: Option<Decimal>,
     pub payout_amount: Option<Decimal>,
     pub bonus_target: Decimal,
+    /// The cap on the weighted attainment (`scorecard.cap`), for the rules in words.
+    pub cap: Decimal,
     pub flags: Vec<&'static str>,
 }
 
@@ -113,6 +121,10 @@ pub fn compute(inputs: &ScorecardInputs, policy: &ScorecardPolicy) -> Scorecard 
             value,
             attainment,
             weight: c.weight,
+            threshold: c.threshold,
+            target: c.target,
+            maximum: c.maximum,
+            min_n: c.min_n,
         });
     }
     let counting: Vec<&ComponentResult> = components
@@ -152,6 +164,7 @@ pub fn compute(inputs: &ScorecardInputs, policy: &ScorecardPolicy) -> Scorecard 
         weighted_attainment,
         payout_amount,
         bonus_target,
+        cap: policy.cap,
         flags,
     }
 }

@@ -1,76 +1,196 @@
 //! The small document markup that briefing templates emit, one block per line:
-//! `# title`, `## heading`, `| cell | cell |` table rows (the first row of a table is its
-//! header), `- bullet`, and plain lines as paragraphs. Blank lines separate blocks.
+//!
+//! | line                              | block                                        |
+//! |-----------------------------------|----------------------------------------------|
+//! | `# text`                          | document title                               |
+//! | `## text` / `### text`            | heading / subheading (kept with what follows) |
+//! | `- text`                          | bullet                                       |
+//! | `> text`                          | note: a shaded call-out                      |
+//! | `\| cell \| cell \|`              | table row; the first row is the header       |
+//! | `@kpi label \| value \| change \| comparison` | KPI tile; consecutive tiles share a row |
+//! | `@chart {json}`                   | chart, as written by the `chart()` helper    |
+//! | `@pagebreak`                      | next block starts a new page                 |
+//! | any other line                    | paragraph                                    |
+//!
+//! Blank lines separate tables and tile rows.
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+use super::charts::Chart;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "block", rename_all = "snake_case")]
 pub enum Block {
-    Title(String),
-    Heading(String),
-    Paragraph(String),
-    Bullet(String),
-    Table {
-        header: Vec<String>,
-        rows: Vec<Vec<String>>,
-    },
+    Title { text: String },
+    Heading { text: String },
+    Subheading { text: String },
+    Paragraph { text: String },
+    Bullet { text: String },
+    Note { text: String },
+    Table { header: Vec<String>, rows: Vec<Vec<String>> },
+    Kpis { tiles: Vec<Kpi> },
+    Chart { chart: Box<Chart> },
+    PageBreak,
 }
 
-pub fn parse(text: &str) -> Vec<Block> {
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Kpi {
+    pub label: String,
+    pub value: String,
+    pub change: String,
+    pub comparison: String,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[error("line {line} of the rendered document: {message}")]
+pub struct MarkupError {
+    pub line: usize,
+    pub message: String,
+}
+
+fn cells(row: &str) -> Vec<String> {
+    row.trim_end_matches('|')
+        .split('|')
+        .map(|c| c.trim().to_string())
+        .collect()
+}
+
+pub fn parse(text: &str) -> Result<Vec<Block>, MarkupError> {
     let mut blocks = Vec::new();
     let mut table: Option<(Vec<String>, Vec<Vec<String>>)> = None;
-    for line in text.lines().map(str::trim) {
+    let mut tiles: Vec<Kpi> = Vec::new();
+    for (index, line) in text.lines().map(str::trim).enumerate() {
+        let error = |message: String| MarkupError {
+            line: index + 1,
+            message,
+        };
         if let Some(row) = line.strip_prefix('|') {
-            let cells: Vec<String> = row
-                .trim_end_matches('|')
-                .split('|')
-                .map(|c| c.trim().to_string())
-                .collect();
             match &mut table {
-                None => table = Some((cells, Vec::new())),
-                Some((_, rows)) => rows.push(cells),
+                None => table = Some((cells(row), Vec::new())),
+                Some((_, rows)) => rows.push(cells(row)),
             }
             continue;
         }
         if let Some((header, rows)) = table.take() {
             blocks.push(Block::Table { header, rows });
         }
+        if let Some(tile) = line.strip_prefix("@kpi ") {
+            let mut parts = cells(tile).into_iter();
+            let mut next = || parts.next().unwrap_or_default();
+            tiles.push(Kpi {
+                label: next(),
+                value: next(),
+                change: next(),
+                comparison: next(),
+            });
+            continue;
+        }
+        if !tiles.is_empty() {
+            blocks.push(Block::Kpis {
+                tiles: std::mem::take(&mut tiles),
+            });
+        }
         if line.is_empty() {
             continue;
         }
-        blocks.push(if let Some(title) = line.strip_prefix("# ") {
-            Block::Title(title.to_string())
-        } else if let Some(heading) = line.strip_prefix("## ") {
-            Block::Heading(heading.to_string())
-        } else if let Some(item) = line.strip_prefix("- ") {
-            Block::Bullet(item.to_string())
+        let text = |s: &str| s.trim().to_string();
+        blocks.push(if let Some(rest) = line.strip_prefix("# ") {
+            Block::Title { text: text(rest) }
+        } else if let Some(rest) = line.strip_prefix("## ") {
+            Block::Heading { text: text(rest) }
+        } else if let Some(rest) = line.strip_prefix("### ") {
+            Block::Subheading { text: text(rest) }
+        } else if let Some(rest) = line.strip_prefix("- ") {
+            Block::Bullet { text: text(rest) }
+        } else if let Some(rest) = line.strip_prefix("> ") {
+            Block::Note { text: text(rest) }
+        } else if let Some(json) = line.strip_prefix("@chart ") {
+            let chart: Chart = serde_json::from_str(json)
+                .map_err(|e| error(format!("chart: {e}")))?;
+            Block::Chart {
+                chart: Box::new(chart),
+            }
+        } else if line == "@pagebreak" {
+            Block::PageBreak
+        } else if line.starts_with('@') {
+            let word = line.split_whitespace().next().unwrap_or(line);
+            return Err(error(format!(
+                "unknown block `{word}` (expected @kpi, @chart or @pagebreak)"
+            )));
         } else {
-            Block::Paragraph(line.to_string())
+            Block::Paragraph {
+                text: line.to_string(),
+            }
         });
     }
     if let Some((header, rows)) = table {
         blocks.push(Block::Table { header, rows });
     }
-    blocks
+    if !tiles.is_empty() {
+        blocks.push(Block::Kpis { tiles });
+    }
+    Ok(blocks)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn p(text: &str) -> Block {
+        Block::Paragraph { text: text.into() }
+    }
+
     #[test]
     fn parses_each_block_kind() {
-        let blocks = parse("# Title\n\n## Figures\n| a | b |\n| 1 | 2 |\ntext\n- item\n");
+        let blocks = parse(
+            "# Title\n\n## Figures\n| a | b |\n| 1 | 2 |\ntext\n- item\n> careful\n\
+             @kpi Index | 72.4 | +1.2 | company 70.1\n@kpi NPS | 31 | | \n@pagebreak\n### Small",
+        )
+        .unwrap();
         assert_eq!(
             blocks,
             vec![
-                Block::Title("Title".into()),
-                Block::Heading("Figures".into()),
+                Block::Title { text: "Title".into() },
+                Block::Heading { text: "Figures".into() },
                 Block::Table {
                     header: vec!["a".into(), "b".into()],
                     rows: vec![vec!["1".into(), "2".into()]]
                 },
-                Block::Paragraph("text".into()),
-                Block::Bullet("item".into()),
+                p("text"),
+                Block::Bullet { text: "item".into() },
+                Block::Note { text: "careful".into() },
+                Block::Kpis {
+                    tiles: vec![
+                        Kpi {
+                            label: "Index".into(),
+                            value: "72.4".into(),
+                            change: "+1.2".into(),
+                            comparison: "company 70.1".into()
+                        },
+                        Kpi {
+                            label: "NPS".into(),
+                            value: "31".into(),
+                            change: "".into(),
+                            comparison: "".into()
+                        }
+                    ]
+                },
+                Block::PageBreak,
+                Block::Subheading { text: "Small".into() },
             ]
         );
+    }
+
+    #[test]
+    fn an_unknown_directive_or_bad_chart_names_the_line() {
+        assert_eq!(
+            parse("fine\n@graph x").unwrap_err(),
+            MarkupError {
+                line: 2,
+                message: "unknown block `@graph` (expected @kpi, @chart or @pagebreak)".into()
+            }
+        );
+        let error = parse("\n\n@chart {\"kind\": \"pie\"}").unwrap_err();
+        assert_eq!(error.line, 3);
+        assert!(error.message.starts_with("chart: unknown variant `pie`"), "{}", error.message);
     }
 }

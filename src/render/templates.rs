@@ -1,8 +1,11 @@
 //! Briefing templates (`reports/<audience>/`): `briefing.tera` emits document markup,
-//! `email.txt` and `email.html` the email bodies. Loaded and checked once per run.
+//! `email.txt` and `email.html` the email bodies. Loaded and checked once per run; the
+//! `chart()` helper turns figures into chart blocks.
 
+use super::layout::Page;
 use super::markup::{self, Block};
-use super::pdf::{Fonts, PageFrame, typeset};
+use super::pdf::{PageFrame, typeset};
+use super::text::Fonts;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -18,6 +21,7 @@ pub enum RenderError {
 pub struct Rendered {
     pub subject: String,
     pub pdf: Option<Vec<u8>>,
+    pub pages: usize,
     pub text: String,
     pub html: String,
 }
@@ -26,14 +30,57 @@ pub struct Renderer {
     tera: tera::Tera,
     dir: PathBuf,
     fonts: Fonts,
+    page: Page,
 }
 
 const FILES: [&str; 3] = ["briefing.tera", "email.txt", "email.html"];
 
+/// `chart(data=…, title=…, x=…, y=…, empty=…, height=…)`: one `@chart` line of markup.
+/// `data` carries the kind and the figures; the reader's decimal separator comes from the
+/// context's `decimal`.
+fn chart(kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String> {
+    let data: tera::Value = kwargs.must_get("data")?;
+    let mut spec = match serde_json::to_value(&data) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => return Err(tera::Error::message("chart(): `data` must be a map with a `kind`")),
+    };
+    for (arg, key) in [("title", "title"), ("x", "x_label"), ("y", "y_label"), ("empty", "empty")] {
+        let value: Option<String> = kwargs.get(arg)?;
+        spec.insert(key.into(), value.unwrap_or_default().into());
+    }
+    if let Some(height) = kwargs.get::<f64>("height")? {
+        spec.insert("height".into(), height.into());
+    }
+    let decimal: Option<String> = state.get("decimal")?;
+    spec.insert("decimal".into(), decimal.unwrap_or_else(|| ".".into()).into());
+    let json = serde_json::to_string(&spec).map_err(tera::Error::message)?;
+    Ok(format!("\n@chart {json}\n"))
+}
+
+/// `"{n} sites" | fill(n=12)`: a catalog sentence with its placeholders filled. A
+/// placeholder left without a value is an error, so a typo never reaches a reader.
+fn fill(text: &str, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
+    let mut out = text.to_string();
+    for (key, value) in kwargs.iter() {
+        out = out.replace(&format!("{{{key}}}"), &value.to_string());
+    }
+    if let Some(start) = out.find('{') {
+        if let Some(len) = out[start..].find('}') {
+            let name = &out[start..=start + len];
+            if name[1..name.len() - 1].chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && name.len() > 2 {
+                return Err(tera::Error::message(format!("fill(): no value for the placeholder {name} in \"{text}\"")));
+            }
+        }
+    }
+    Ok(out)
+}
+
 impl Renderer {
     /// Loads the templates of the given audiences from `reports/`.
-    pub fn load(dir: &Path, audiences: &[&str]) -> Result<Renderer, RenderError> {
+    pub fn load(dir: &Path, audiences: &[&str], page: Page) -> Result<Renderer, RenderError> {
         let mut tera = tera::Tera::new();
+        tera.register_function("chart", chart);
+        tera.register_filter("fill", fill);
         for audience in audiences {
             for file in FILES {
                 let path = dir.join(audience).join(file);
@@ -52,21 +99,38 @@ impl Renderer {
             tera,
             dir: dir.to_path_buf(),
             fonts: Fonts::load(),
+            page,
         })
     }
 
-    fn render_one(
-        &self,
-        audience: &str,
-        file: &str,
-        context: &tera::Context,
-    ) -> Result<String, RenderError> {
+    fn render_one(&self, audience: &str, file: &str, context: &tera::Context) -> Result<String, RenderError> {
         self.tera
             .render(&format!("{audience}/{file}"), context)
             .map_err(|e| RenderError::Template {
                 path: self.dir.join(audience).join(file),
                 detail: error_text(&e),
             })
+    }
+
+    fn context(&self, audience: &str, context: &serde_json::Value) -> Result<tera::Context, RenderError> {
+        tera::Context::from_serialize(context).map_err(|e| RenderError::Template {
+            path: self.dir.join(audience),
+            detail: error_text(&e),
+        })
+    }
+
+    /// The document model of one briefing: what its template says, before typesetting.
+    pub fn document(&self, audience: &str, context: &serde_json::Value) -> Result<Vec<Block>, RenderError> {
+        let context = self.context(audience, context)?;
+        self.blocks(audience, &context)
+    }
+
+    fn blocks(&self, audience: &str, context: &tera::Context) -> Result<Vec<Block>, RenderError> {
+        let document = self.render_one(audience, "briefing.tera", context)?;
+        markup::parse(&document).map_err(|e| RenderError::Template {
+            path: self.dir.join(audience).join("briefing.tera"),
+            detail: e.to_string(),
+        })
     }
 
     /// Renders one briefing. `with_pdf` is false for messages that carry only a CSV.
@@ -77,27 +141,29 @@ impl Renderer {
         frame: PageFrame,
         with_pdf: bool,
     ) -> Result<Rendered, RenderError> {
-        let context =
-            tera::Context::from_serialize(context).map_err(|e| RenderError::Template {
-                path: self.dir.join(audience),
-                detail: error_text(&e),
-            })?;
-        let document = self.render_one(audience, "briefing.tera", &context)?;
-        let blocks = markup::parse(&document);
+        let context = self.context(audience, context)?;
+        let blocks = self.blocks(audience, &context)?;
         let subject = blocks
             .iter()
-            .find_map(|b| {
-                if let Block::Title(t) = b {
-                    Some(t.clone())
-                } else {
-                    None
-                }
+            .find_map(|b| match b {
+                Block::Title { text } => Some(text.clone()),
+                _ => None,
             })
             .unwrap_or_else(|| frame.title.clone());
-        let pdf = with_pdf.then(|| typeset(&self.fonts, &frame, &blocks));
+        let frame = PageFrame {
+            title: subject.clone(),
+            ..frame
+        };
+        let (pdf, pages) = if with_pdf {
+            let (bytes, pages) = typeset(&self.fonts, &self.page, &frame, &blocks);
+            (Some(bytes), pages)
+        } else {
+            (None, 0)
+        };
         Ok(Rendered {
             subject,
             pdf,
+            pages,
             text: self.render_one(audience, "email.txt", &context)?,
             html: self.render_one(audience, "email.html", &context)?,
         })

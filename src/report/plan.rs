@@ -1,6 +1,7 @@
 //! Fan-out: one briefing per recipient scope of a job. Scope and privacy are decided here,
 //! once, so the renderer never sees data its reader must not see.
 
+use super::catalog::Catalogs;
 use super::context;
 use crate::config::{Audience, Job};
 use crate::metrics::Figures;
@@ -21,15 +22,18 @@ pub struct Briefing {
     pub attach_scorecard_csv: bool,
 }
 
-pub fn plan(job: &Job, figures: &Figures, language: &str, privacy: Privacy) -> Vec<Briefing> {
+/// The briefings of a job: executives read the configured language, managers and teams
+/// their site's locale.
+pub fn plan(job: &Job, figures: &Figures, catalogs: &Catalogs, language: &str, privacy: Privacy) -> Vec<Briefing> {
     let mut briefings = Vec::new();
+    let (language, executive_catalog) = catalogs.get(language);
     match job.audience {
         Audience::Executive => briefings.push(Briefing {
             template: "executive",
             scope: "company".into(),
             recipients: job.recipients.clone(),
             locale: language.to_string(),
-            context: context::executive(figures, privacy),
+            context: context::executive(figures, privacy, language, executive_catalog),
             file_stem: "executive".into(),
             with_pdf: true,
             attach_scorecard_csv: false,
@@ -39,12 +43,13 @@ pub fn plan(job: &Job, figures: &Figures, language: &str, privacy: Privacy) -> V
                 if job.eligible_sites_only && site.scorecard.is_none() {
                     continue;
                 }
+                let (locale, catalog) = catalogs.get(&site.info.locale);
                 briefings.push(Briefing {
                     template: "manager",
                     scope: format!("site:{}", site.info.site_id),
                     recipients: vec![site.info.manager_email.clone()],
-                    locale: site.info.locale.clone(),
-                    context: context::manager(figures, site, privacy),
+                    locale: locale.to_string(),
+                    context: context::manager(figures, site, privacy, locale, catalog),
                     file_stem: format!("site-{}", site.info.site_id),
                     with_pdf: true,
                     attach_scorecard_csv: false,
@@ -60,12 +65,13 @@ pub fn plan(job: &Job, figures: &Figures, language: &str, privacy: Privacy) -> V
                 else {
                     continue;
                 };
+                let (locale, catalog) = catalogs.get(&site.info.locale);
                 briefings.push(Briefing {
                     template: "frontline",
                     scope: format!("team:{}", team.info.team_id),
                     recipients: vec![team.info.lead_email.clone()],
-                    locale: site.info.locale.clone(),
-                    context: context::frontline(figures, site, team, privacy),
+                    locale: locale.to_string(),
+                    context: context::frontline(figures, site, team, privacy, locale, catalog),
                     file_stem: format!("team-{}", team.info.team_id),
                     with_pdf: true,
                     attach_scorecard_csv: false,
@@ -79,7 +85,7 @@ pub fn plan(job: &Job, figures: &Figures, language: &str, privacy: Privacy) -> V
             scope: "hr".into(),
             recipients: job.hr_recipients.clone(),
             locale: language.to_string(),
-            context: context::hr(figures),
+            context: context::hr(figures, language, executive_catalog),
             file_stem: "hr".into(),
             with_pdf: false,
             attach_scorecard_csv: true,

@@ -1,0 +1,178 @@
+//! The embedded fonts (DejaVu Sans regular and bold): advance widths for measuring, word
+//! wrapping, and the per-document subset that gets embedded.
+
+use printpdf::ParsedFont;
+use std::collections::BTreeSet;
+
+static REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+pub const PT_TO_MM: f32 = 25.4 / 72.0;
+
+/// Codepoints below this get their advance from a flat table: Latin, Greek, punctuation,
+/// arrows and the geometric shapes used for change arrows.
+const FAST_RANGE: usize = 0x2600;
+
+pub struct Face {
+    pub parsed: ParsedFont,
+    advances: Vec<u16>,
+    units_per_em: f32,
+}
+
+impl Face {
+    fn load(bytes: &[u8]) -> Face {
+        let parsed =
+            ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).expect("the bundled font parses");
+        let units_per_em = f32::from(parsed.units_per_em.max(1));
+        let advances = (0..FAST_RANGE as u32)
+            .map(|c| Self::slow_advance(&parsed, c, units_per_em))
+            .collect();
+        Face {
+            parsed,
+            advances,
+            units_per_em,
+        }
+    }
+
+    fn slow_advance(parsed: &ParsedFont, c: u32, units_per_em: f32) -> u16 {
+        parsed
+            .lookup_glyph_index(c)
+            .and_then(|gid| parsed.get_glyph_width(gid))
+            .unwrap_or((units_per_em / 2.0) as u16)
+    }
+
+    fn advance(&self, c: char) -> u32 {
+        let c = c as usize;
+        match self.advances.get(c) {
+            Some(a) => u32::from(*a),
+            None => u32::from(Self::slow_advance(&self.parsed, c as u32, self.units_per_em)),
+        }
+    }
+
+    /// The document's copy of this face: only the outlines of `glyphs` are kept, and the
+    /// glyph ids stay the same, so what printpdf measured and encodes still holds.
+    fn subset(&self, glyphs: &BTreeSet<u16>) -> ParsedFont {
+        let mut ids: Vec<u16> = glyphs.iter().copied().collect();
+        ids.push(0);
+        let mut font = self.parsed.clone();
+        // A font the subsetter cannot read is embedded whole: bigger, still correct.
+        if let Ok(bytes) = subsetter::subset(
+            &self.parsed.original_bytes,
+            0,
+            subsetter::Profile::pdf(&ids),
+        ) {
+            font.original_bytes = bytes;
+        }
+        font
+    }
+}
+
+/// The two faces, parsed once per process and shared by every document.
+pub struct Fonts {
+    pub regular: Face,
+    pub bold: Face,
+}
+
+impl Fonts {
+    pub fn load() -> Fonts {
+        Fonts {
+            regular: Face::load(REGULAR_TTF),
+            bold: Face::load(BOLD_TTF),
+        }
+    }
+
+    pub fn face(&self, bold: bool) -> &Face {
+        if bold { &self.bold } else { &self.regular }
+    }
+
+    /// Width of `text` in mm at `size` points.
+    pub fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
+        let face = self.face(bold);
+        let units: u32 = text.chars().map(|c| face.advance(c)).sum();
+        units as f32 / face.units_per_em * size * PT_TO_MM
+    }
+
+    /// Greedy word wrap to `width` mm; a word longer than the line is cut where it must be.
+    pub fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut line = String::new();
+        for word in text.split_whitespace() {
+            let candidate = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
+            if self.width(&candidate, size, bold) <= width {
+                line = candidate;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            for c in word.chars() {
+                line.push(c);
+                if self.width(&line, size, bold) > width && line.chars().count() > 1 {
+                    line.pop();
+                    lines.push(std::mem::replace(&mut line, c.to_string()));
+                }
+            }
+        }
+        if !line.is_empty() || lines.is_empty() {
+            lines.push(line);
+        }
+        lines
+    }
+
+    /// `text` shortened with an ellipsis to fit `width` mm.
+    pub fn fit(&self, text: &str, size: f32, bold: bool, width: f32) -> String {
+        if self.width(text, size, bold) <= width {
+            return text.to_string();
+        }
+        let mut cut: String = text.to_string();
+        while !cut.is_empty() && self.width(&format!("{cut}…"), size, bold) > width {
+            cut.pop();
+        }
+        format!("{}…", cut.trim_end())
+    }
+
+    /// The glyph ids `text` uses in the given face.
+    pub fn collect_glyphs(&self, text: &str, bold: bool, into: &mut BTreeSet<u16>) {
+        let face = self.face(bold);
+        into.extend(
+            text.chars()
+                .filter_map(|c| face.parsed.lookup_glyph_index(c as u32)),
+        );
+    }
+
+    /// The document's subset faces (regular, bold).
+    pub fn subset(&self, regular: &BTreeSet<u16>, bold: &BTreeSet<u16>) -> (ParsedFont, ParsedFont) {
+        (self.regular.subset(regular), self.bold.subset(bold))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_at_the_width_and_cuts_words_longer_than_a_line() {
+        let fonts = Fonts::load();
+        let lines = fonts.wrap("Περιφέρεια Αττικής and the Île-de-France", 10.0, false, 40.0);
+        assert!(lines.len() >= 2, "{lines:?}");
+        for line in &lines {
+            assert!(fonts.width(line, 10.0, false) <= 40.0, "{line}");
+        }
+        assert_eq!(lines.join(" "), "Περιφέρεια Αττικής and the Île-de-France");
+        let long = fonts.wrap("Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 10.0, false, 20.0);
+        assert!(long.len() > 1 && long.iter().all(|l| fonts.width(l, 10.0, false) <= 20.0));
+    }
+
+    #[test]
+    fn widths_come_from_the_font() {
+        let fonts = Fonts::load();
+        // DejaVu Sans: 'i' is narrower than 'W'; bold is wider than regular.
+        assert!(fonts.width("i", 10.0, false) < fonts.width("W", 10.0, false));
+        assert!(fonts.width("Wage", 10.0, true) > fonts.width("Wage", 10.0, false));
+        assert_eq!(fonts.width("", 10.0, false), 0.0);
+    }
+}
