@@ -48,6 +48,27 @@ enum Command {
         exports_only: bool,
     },
     /// Write deterministic demo exports (same arguments → same bytes).
+    /// Render one briefing to a PDF without sending anything.
+    Preview {
+        /// The job whose briefing to render.
+        job: String,
+        /// The site of a manager briefing.
+        #[arg(long, conflicts_with = "team")]
+        site: Option<String>,
+        /// The team of a frontline briefing.
+        #[arg(long)]
+        team: Option<String>,
+        #[arg(long, value_parser = parse_period)]
+        period: Option<Period>,
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: PathBuf,
+        /// Also write the document model (the template's blocks) as JSON here.
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
     Demo {
         #[arg(long, default_value = "demo-data")]
         out: PathBuf,
@@ -105,8 +126,50 @@ fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
+/// Generates the demo exports where the configured data folder has none (`demo_if_missing`).
+fn ensure_demo(config: &Config, options: &RunOptions) -> Result<(), String> {
+    let data_dir = run::data_dir(config, options);
+    if config.file.data.demo_if_missing && options.data_dir.is_none() && demo::missing(&data_dir) {
+        eprintln!("no exports in {}: generating the demo exports first", data_dir.display());
+        let demo = DemoOptions::standard(data_dir.clone(), today());
+        demo::generate(&demo, &QueryDir::new(Path::new(&config.file.paths.queries))).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+fn find_job<'c>(config: &'c Config, name: &str) -> Result<&'c crate::config::Job, String> {
+    config.job(name).ok_or_else(|| {
+        let known: Vec<&str> = config.jobs.keys().map(String::as_str).collect();
+        format!("unknown job `{name}`: expected one of {}", known.join(", "))
+    })
+}
+
 fn execute(cli: Cli) -> Result<(), String> {
     match cli.command {
+        Command::Preview { job, site, team, period, data, out, model } => {
+            let config = Config::load(&cli.config).map_err(|e| e.to_string())?;
+            let job = find_job(&config, &job)?;
+            let options = RunOptions { period, data_dir: data, out_dir: None, exports_only: false };
+            ensure_demo(&config, &options)?;
+            let scope = site.map(|s| format!("site:{s}")).or(team.map(|t| format!("team:{t}")));
+            let preview = run::preview(&config, job, &options, scope.as_deref()).map_err(|e| format!("job {}: {e}", job.name))?;
+            let pdf = preview.rendered.pdf.as_deref().unwrap_or_default();
+            std::fs::write(&out, pdf).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            if let Some(model) = model {
+                let json = serde_json::to_string_pretty(&preview.document).map_err(|e| e.to_string())?;
+                std::fs::write(&model, json).map_err(|e| format!("cannot write {}: {e}", model.display()))?;
+            }
+            eprintln!(
+                "{} ({}, for {}): {} pages, {} KB written to {}",
+                preview.scope,
+                preview.locale,
+                preview.recipients.join(", "),
+                preview.rendered.pages,
+                pdf.len() / 1024,
+                out.display()
+            );
+            Ok(())
+        }
         Command::Demo {
             out,
             sites,
@@ -150,33 +213,14 @@ fn execute(cli: Cli) -> Result<(), String> {
             } else {
                 jobs
             };
-            let mut selected = Vec::new();
-            for name in &names {
-                let job = config.job(name).ok_or_else(|| {
-                    let known: Vec<&str> = config.jobs.keys().map(String::as_str).collect();
-                    format!("unknown job `{name}`: expected one of {}", known.join(", "))
-                })?;
-                selected.push(job);
-            }
+            let selected = names.iter().map(|name| find_job(&config, name)).collect::<Result<Vec<_>, _>>()?;
             let options = RunOptions {
                 period,
                 data_dir: data,
                 out_dir: out,
                 exports_only,
             };
-            let data_dir = run::data_dir(&config, &options);
-            if config.file.data.demo_if_missing
-                && options.data_dir.is_none()
-                && demo::missing(&data_dir)
-            {
-                eprintln!(
-                    "no exports in {}: generating the demo exports first",
-                    data_dir.display()
-                );
-                let demo = DemoOptions::standard(data_dir.clone(), today());
-                demo::generate(&demo, &QueryDir::new(Path::new(&config.file.paths.queries)))
-                    .map_err(|e| e.to_string())?;
-            }
+            ensure_demo(&config, &options)?;
             for job in selected {
                 let summary = run::run_job(&config, job, &options)
                     .map_err(|e| format!("job {}: {e}", job.name))?;

@@ -37,6 +37,8 @@ pub enum RunError {
     Recipients { job: String, addresses: String },
     #[error("cannot write {path}: {detail}")]
     Write { path: PathBuf, detail: String },
+    #[error("no briefing for `{scope}` in job {job}: expected one of {known}, …")]
+    Scope { job: String, scope: String, known: String },
     #[error("cannot generate the demo exports: {0}")]
     Demo(String),
 }
@@ -129,22 +131,24 @@ fn check_recipients(
     }
 }
 
-pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSummary, RunError> {
-    let started = Instant::now();
-    let started_at = Utc::now();
-    let run_id = uuid::Uuid::new_v4().to_string();
-    let today = started_at.with_timezone(&job.timezone).date_naive();
-    let period = options
-        .period
-        .unwrap_or_else(|| Period::last_complete(job.period_kind, today));
+fn privacy(config: &Config) -> Privacy {
+    Privacy {
+        min_group_size: config.file.privacy.min_group_size.into(),
+    }
+}
+
+/// Opens the exports and computes the period's figures (with the briefings' detail unless
+/// the run writes exports only).
+fn compute_figures(
+    config: &Config,
+    job: &Job,
+    options: &RunOptions,
+    period: Period,
+) -> Result<(Exports, metrics::Figures), RunError> {
     let data_dir = data_dir(config, options);
     let patterns = export_patterns(config, &data_dir);
     let queries = crate::data::queries::QueryDir::new(Path::new(&config.file.paths.queries));
-    let mut exports = Exports::open(&patterns, queries)?;
-    let privacy = Privacy {
-        min_group_size: config.file.privacy.min_group_size.into(),
-    };
-    let briefs = !options.exports_only;
+    let exports = Exports::open(&patterns, queries)?;
     let figures = metrics::compute(
         &exports,
         &MetricsRequest {
@@ -154,9 +158,67 @@ pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSu
             compare_min_n: config.file.compare.min_n,
             overdispersion: config.file.compare.overdispersion,
             scorecard: &config.scorecard,
-            detailed: briefs,
+            detailed: !options.exports_only,
         },
     )?;
+    Ok((exports, figures))
+}
+
+/// One briefing rendered without sending or writing anything else.
+pub struct Preview {
+    pub scope: String,
+    pub locale: String,
+    pub recipients: Vec<String>,
+    pub document: Vec<crate::render::markup::Block>,
+    pub rendered: Rendered,
+}
+
+/// Renders the briefing of `job` for `scope` (`site:<id>`, `team:<id>`; the job's first
+/// briefing when `None`).
+pub fn preview(config: &Config, job: &Job, options: &RunOptions, scope: Option<&str>) -> Result<Preview, RunError> {
+    let period = options
+        .period
+        .unwrap_or_else(|| Period::last_complete(job.period_kind, Utc::now().with_timezone(&job.timezone).date_naive()));
+    let (_, figures) = compute_figures(config, job, options, period)?;
+    let reports = Path::new(&config.file.paths.reports);
+    let catalogs = Catalogs::load(&reports.join("i18n"), &config.file.language.value)?;
+    let briefings = report::plan(job, &figures, &catalogs, &config.file.language.value, privacy(config));
+    let known: Vec<&str> = briefings.iter().filter(|b| b.with_pdf).map(|b| b.scope.as_str()).collect();
+    let briefing = briefings
+        .iter()
+        .filter(|b| b.with_pdf)
+        .find(|b| scope.is_none_or(|s| b.scope == s))
+        .ok_or_else(|| RunError::Scope {
+            job: job.name.clone(),
+            scope: scope.unwrap_or("any").to_string(),
+            known: known.iter().take(8).copied().collect::<Vec<_>>().join(", "),
+        })?;
+    let renderer = Renderer::load(reports, &[briefing.template], crate::render::Page::A4)?;
+    let frame = PageFrame {
+        title: job.name.clone(),
+        period: period.to_string(),
+        generated: Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
+        footer: format!("preview · config {}", &config.sha256[..12]),
+    };
+    Ok(Preview {
+        scope: briefing.scope.clone(),
+        locale: briefing.locale.clone(),
+        recipients: briefing.recipients.clone(),
+        document: renderer.document(briefing.template, &briefing.context)?,
+        rendered: renderer.render(briefing.template, &briefing.context, frame, true)?,
+    })
+}
+
+pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSummary, RunError> {
+    let started = Instant::now();
+    let started_at = Utc::now();
+    let run_id = uuid::Uuid::new_v4().to_string();
+    let today = started_at.with_timezone(&job.timezone).date_naive();
+    let period = options
+        .period
+        .unwrap_or_else(|| Period::last_complete(job.period_kind, today));
+    let (mut exports, figures) = compute_figures(config, job, options, period)?;
+    let privacy = privacy(config);
     let hashes = exports.file_hashes()?;
 
     let out_dir = options

@@ -189,7 +189,7 @@ mod tests {
                 message: "unknown block `@graph` (expected @kpi, @chart or @pagebreak)".into()
             }
         );
-        let error = parse("\n\n@chart {\"kind\": \"pie\"}").unwrap_err();
+        let error = parse("\n\n@chart {\"kind\": \"pie\", \"title\": \"t\"}").unwrap_err();
         assert_eq!(error.line, 3);
         assert!(error.message.starts_with("chart: unknown variant `pie`"), "{}", error.message);
     }
