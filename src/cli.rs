@@ -130,9 +130,13 @@ fn today() -> chrono::NaiveDate {
 fn ensure_demo(config: &Config, options: &RunOptions) -> Result<(), String> {
     let data_dir = run::data_dir(config, options);
     if config.file.data.demo_if_missing && options.data_dir.is_none() && demo::missing(&data_dir) {
-        eprintln!("no exports in {}: generating the demo exports first", data_dir.display());
+        eprintln!(
+            "no exports in {}: generating the demo exports first",
+            data_dir.display()
+        );
         let demo = DemoOptions::standard(data_dir.clone(), today());
-        demo::generate(&demo, &QueryDir::new(Path::new(&config.file.paths.queries))).map_err(|e| e.to_string())?;
+        demo::generate(&demo, &QueryDir::new(Path::new(&config.file.paths.queries)))
+            .map_err(|e| e.to_string())?;
     }
     Ok(())
 }
@@ -146,18 +150,37 @@ fn find_job<'c>(config: &'c Config, name: &str) -> Result<&'c crate::config::Job
 
 fn execute(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Preview { job, site, team, period, data, out, model } => {
+        Command::Preview {
+            job,
+            site,
+            team,
+            period,
+            data,
+            out,
+            model,
+        } => {
             let config = Config::load(&cli.config).map_err(|e| e.to_string())?;
             let job = find_job(&config, &job)?;
-            let options = RunOptions { period, data_dir: data, out_dir: None, exports_only: false };
+            let options = RunOptions {
+                period,
+                data_dir: data,
+                out_dir: None,
+                exports_only: false,
+            };
             ensure_demo(&config, &options)?;
-            let scope = site.map(|s| format!("site:{s}")).or(team.map(|t| format!("team:{t}")));
-            let preview = run::preview(&config, job, &options, scope.as_deref()).map_err(|e| format!("job {}: {e}", job.name))?;
+            let scope = site
+                .map(|s| format!("site:{s}"))
+                .or(team.map(|t| format!("team:{t}")));
+            let preview = run::preview(&config, job, &options, scope.as_deref())
+                .map_err(|e| format!("job {}: {e}", job.name))?;
             let pdf = preview.rendered.pdf.as_deref().unwrap_or_default();
-            std::fs::write(&out, pdf).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            std::fs::write(&out, pdf)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
             if let Some(model) = model {
-                let json = serde_json::to_string_pretty(&preview.document).map_err(|e| e.to_string())?;
-                std::fs::write(&model, json).map_err(|e| format!("cannot write {}: {e}", model.display()))?;
+                let json =
+                    serde_json::to_string_pretty(&preview.document).map_err(|e| e.to_string())?;
+                std::fs::write(&model, json)
+                    .map_err(|e| format!("cannot write {}: {e}", model.display()))?;
             }
             eprintln!(
                 "{} ({}, for {}): {} pages, {} KB written to {}",
@@ -213,7 +236,10 @@ fn execute(cli: Cli) -> Result<(), String> {
             } else {
                 jobs
             };
-            let selected = names.iter().map(|name| find_job(&config, name)).collect::<Result<Vec<_>, _>>()?;
+            let selected = names
+                .iter()
+                .map(|name| find_job(&config, name))
+                .collect::<Result<Vec<_>, _>>()?;
             let options = RunOptions {
                 period,
                 data_dir: data,
@@ -234,6 +260,14 @@ fn execute(cli: Cli) -> Result<(), String> {
                     summary.seconds,
                     run::peak_rss_mib()
                 );
+                if let Some(render) = summary.render {
+                    eprintln!(
+                        "  rendering: {:.2} s, per PDF p50 {:.1} ms, p99 {:.1} ms",
+                        render.seconds,
+                        render.p50 * 1e3,
+                        render.p99 * 1e3
+                    );
+                }
             }
             Ok(())
         }

@@ -38,7 +38,11 @@ pub enum RunError {
     #[error("cannot write {path}: {detail}")]
     Write { path: PathBuf, detail: String },
     #[error("no briefing for `{scope}` in job {job}: expected one of {known}, …")]
-    Scope { job: String, scope: String, known: String },
+    Scope {
+        job: String,
+        scope: String,
+        known: String,
+    },
     #[error("cannot generate the demo exports: {0}")]
     Demo(String),
 }
@@ -59,6 +63,30 @@ pub struct RunSummary {
     pub briefings: usize,
     pub messages: usize,
     pub seconds: f64,
+    /// Rendering wall time and the median and 99th percentile time per PDF, in seconds.
+    pub render: Option<RenderStats>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RenderStats {
+    pub seconds: f64,
+    pub p50: f64,
+    pub p99: f64,
+}
+
+impl RenderStats {
+    fn of(seconds: f64, mut each: Vec<f64>) -> Option<RenderStats> {
+        if each.is_empty() {
+            return None;
+        }
+        each.sort_by(f64::total_cmp);
+        let at = |q: f64| each[((each.len() - 1) as f64 * q).round() as usize];
+        Some(RenderStats {
+            seconds,
+            p50: at(0.5),
+            p99: at(0.99),
+        })
+    }
 }
 
 pub fn data_dir(config: &Config, options: &RunOptions) -> PathBuf {
@@ -175,15 +203,32 @@ pub struct Preview {
 
 /// Renders the briefing of `job` for `scope` (`site:<id>`, `team:<id>`; the job's first
 /// briefing when `None`).
-pub fn preview(config: &Config, job: &Job, options: &RunOptions, scope: Option<&str>) -> Result<Preview, RunError> {
-    let period = options
-        .period
-        .unwrap_or_else(|| Period::last_complete(job.period_kind, Utc::now().with_timezone(&job.timezone).date_naive()));
+pub fn preview(
+    config: &Config,
+    job: &Job,
+    options: &RunOptions,
+    scope: Option<&str>,
+) -> Result<Preview, RunError> {
+    let period = options.period.unwrap_or_else(|| {
+        Period::last_complete(
+            job.period_kind,
+            Utc::now().with_timezone(&job.timezone).date_naive(),
+        )
+    });
     let (_, figures) = compute_figures(config, job, options, period)?;
     let reports = Path::new(&config.file.paths.reports);
     let catalogs = Catalogs::load(&reports.join("i18n"), &config.file.language.value)?;
-    let briefings = report::plan(job, &figures, &catalogs, &config.file.language.value, privacy(config));
-    let known: Vec<&str> = briefings.iter().filter(|b| b.with_pdf).map(|b| b.scope.as_str()).collect();
+    let briefings = report::plan(job, &figures, &catalogs, &config.file.language.value);
+    let contexts = report::Contexts {
+        figures: &figures,
+        catalogs: &catalogs,
+        privacy: privacy(config),
+    };
+    let known: Vec<&str> = briefings
+        .iter()
+        .filter(|b| b.with_pdf)
+        .map(|b| b.scope.as_str())
+        .collect();
     let briefing = briefings
         .iter()
         .filter(|b| b.with_pdf)
@@ -204,8 +249,8 @@ pub fn preview(config: &Config, job: &Job, options: &RunOptions, scope: Option<&
         scope: briefing.scope.clone(),
         locale: briefing.locale.clone(),
         recipients: briefing.recipients.clone(),
-        document: renderer.document(briefing.template, &briefing.context)?,
-        rendered: renderer.render(briefing.template, &briefing.context, frame, true)?,
+        document: renderer.document(briefing.template, &contexts.of(briefing))?,
+        rendered: renderer.render(briefing.template, &contexts.of(briefing), frame, true)?,
     })
 }
 
@@ -219,6 +264,11 @@ pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSu
         .unwrap_or_else(|| Period::last_complete(job.period_kind, today));
     let (mut exports, figures) = compute_figures(config, job, options, period)?;
     let privacy = privacy(config);
+    tracing::info!(
+        seconds = started.elapsed().as_secs_f64(),
+        peak_rss_mib = peak_rss_mib(),
+        "figures computed"
+    );
     let hashes = exports.file_hashes()?;
 
     let out_dir = options
@@ -236,7 +286,7 @@ pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSu
         config, job, options, &figures, &hashes, privacy, &staging, &run_id, started_at, period,
         &exports,
     );
-    let (outputs_messages, briefings) = match result {
+    let (outputs_messages, briefings, render) = match result {
         Ok(ok) => ok,
         Err(error) => {
             let _ = std::fs::remove_dir_all(&staging);
@@ -275,6 +325,7 @@ pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSu
         briefings,
         messages: sent,
         seconds: started.elapsed().as_secs_f64(),
+        render,
     })
 }
 
@@ -291,7 +342,7 @@ fn produce(
     started_at: chrono::DateTime<Utc>,
     period: Period,
     exports: &Exports,
-) -> Result<(Vec<OutgoingMessage>, usize), RunError> {
+) -> Result<(Vec<OutgoingMessage>, usize, Option<RenderStats>), RunError> {
     let mut outputs = vec![
         write(
             &staging.join("sites.csv"),
@@ -309,10 +360,16 @@ fn produce(
     let mut messages = Vec::new();
     let mut recipients = Vec::new();
     let mut briefing_count = 0;
+    let mut render_stats = None;
     if !options.exports_only {
         let reports = Path::new(&config.file.paths.reports);
         let catalogs = Catalogs::load(&reports.join("i18n"), &config.file.language.value)?;
-        let briefings = report::plan(job, figures, &catalogs, &config.file.language.value, privacy);
+        let briefings = report::plan(job, figures, &catalogs, &config.file.language.value);
+        let contexts = report::Contexts {
+            figures,
+            catalogs: &catalogs,
+            privacy,
+        };
         check_recipients(job, config, &briefings)?;
         let mut audiences: Vec<&str> = briefings.iter().map(|b| b.template).collect();
         audiences.sort();
@@ -328,8 +385,17 @@ fn produce(
                 &hashes.data_sha256[..12]
             ),
         };
-        let rendered = render_all(&renderer, &briefings, &frame(&job.name), staging)?;
-        for (briefing, (rendered, pdf)) in briefings.iter().zip(rendered) {
+        let render_started = Instant::now();
+        let rendered = render_all(&renderer, &contexts, &briefings, &frame(&job.name), staging)?;
+        render_stats = RenderStats::of(
+            render_started.elapsed().as_secs_f64(),
+            rendered
+                .iter()
+                .filter(|r| r.1.is_some())
+                .map(|r| r.2)
+                .collect(),
+        );
+        for (briefing, (rendered, pdf, _)) in briefings.iter().zip(rendered) {
             let mut attachments = Vec::new();
             let mut artifacts = Vec::new();
             if let Some(pdf) = pdf {
@@ -391,38 +457,58 @@ fn produce(
         recipients,
     };
     write(&staging.join("manifest.json"), &manifest.to_json())?;
-    Ok((messages, briefing_count))
+    Ok((messages, briefing_count, render_stats))
 }
 
 /// Renders every briefing on all cores, writing each PDF into `staging` as soon as it is
 /// done; results come back in the briefings' order. The first error stops the others.
 fn render_all(
     renderer: &Renderer,
+    contexts: &report::Contexts,
     briefings: &[report::Briefing],
     frame: &PageFrame,
     staging: &Path,
-) -> Result<Vec<(Rendered, Option<ManifestFile>)>, RunError> {
+) -> Result<Vec<(Rendered, Option<ManifestFile>, f64)>, RunError> {
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(briefings.len().max(1));
-    let render_one = |briefing: &report::Briefing| -> Result<(Rendered, Option<ManifestFile>), RunError> {
-        let started = Instant::now();
-        let mut rendered = renderer.render(briefing.template, &briefing.context, frame.clone(), briefing.with_pdf)?;
-        let file = match rendered.pdf.take() {
-            Some(pdf) => Some(write(&staging.join(format!("{}.pdf", briefing.file_stem)), &pdf)?),
-            None => None,
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(briefings.len().max(1));
+    let render_one =
+        |briefing: &report::Briefing| -> Result<(Rendered, Option<ManifestFile>, f64), RunError> {
+            let started = Instant::now();
+            let context = contexts.of(briefing);
+            let mut rendered = renderer.render(
+                briefing.template,
+                &context,
+                frame.clone(),
+                briefing.with_pdf,
+            )?;
+            let file = match rendered.pdf.take() {
+                Some(pdf) => Some(write(
+                    &staging.join(format!("{}.pdf", briefing.file_stem)),
+                    &pdf,
+                )?),
+                None => None,
+            };
+            let seconds = started.elapsed().as_secs_f64();
+            tracing::debug!(scope = %briefing.scope, ms = seconds * 1e3, "rendered");
+            Ok((rendered, file, seconds))
         };
-        tracing::debug!(scope = %briefing.scope, ms = started.elapsed().as_secs_f64() * 1e3, "rendered");
-        Ok((rendered, file))
-    };
-    let mut results: Vec<(usize, Result<(Rendered, Option<ManifestFile>), RunError>)> = std::thread::scope(|scope| {
+    #[allow(clippy::type_complexity)]
+    let mut results: Vec<(
+        usize,
+        Result<(Rendered, Option<ManifestFile>, f64), RunError>,
+    )> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     while !failed.load(Ordering::Relaxed) {
                         let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(briefing) = briefings.get(index) else { break };
+                        let Some(briefing) = briefings.get(index) else {
+                            break;
+                        };
                         let result = render_one(briefing);
                         failed.fetch_or(result.is_err(), Ordering::Relaxed);
                         done.push((index, result));
@@ -431,7 +517,10 @@ fn render_all(
                 })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("a render worker does not panic")).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a render worker does not panic"))
+            .collect()
     });
     results.sort_by_key(|(index, _)| *index);
     results.into_iter().map(|(_, result)| result).collect()

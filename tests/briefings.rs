@@ -9,24 +9,46 @@ use std::path::{Path, PathBuf};
 
 fn demo(out: &Path) {
     let output = xbrief(&[
-        "demo", "--out", &out.to_string_lossy(), "--sites", "32", "--months", "13",
-        "--responses-per-site-month", "40-90", "--seed", "5", "--until", "2026-10",
+        "demo",
+        "--out",
+        &out.to_string_lossy(),
+        "--sites",
+        "32",
+        "--months",
+        "13",
+        "--responses-per-site-month",
+        "40-90",
+        "--seed",
+        "5",
+        "--until",
+        "2026-10",
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
 }
 
 fn run(data: &Path, out: &Path, job: &str, period: &str) {
     let output = xbrief(&[
-        "run", job, "--period", period, "--data", &data.to_string_lossy(), "--out", &out.to_string_lossy(),
+        "run",
+        job,
+        "--period",
+        period,
+        "--data",
+        &data.to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
 }
 
 /// The text of every page, in order.
 fn pdf_pages(path: &Path) -> Vec<String> {
-    let document = lopdf::Document::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let document =
+        lopdf::Document::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let pages: Vec<u32> = document.get_pages().keys().copied().collect();
-    pages.iter().map(|p| document.extract_text(&[*p]).unwrap()).collect()
+    pages
+        .iter()
+        .map(|p| document.extract_text(&[*p]).unwrap())
+        .collect()
 }
 
 fn pdf_text(path: &Path) -> String {
@@ -41,7 +63,11 @@ fn assert_fonts_embedded(path: &Path) {
         let Ok(dict) = object.as_dict() else { continue };
         if dict.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"FontDescriptor".as_slice()) {
             fonts += 1;
-            assert!(dict.has(b"FontFile2"), "{}: a font is not embedded", path.display());
+            assert!(
+                dict.has(b"FontFile2"),
+                "{}: a font is not embedded",
+                path.display()
+            );
         }
     }
     assert_eq!(fonts, 2, "{}: regular and bold", path.display());
@@ -53,7 +79,12 @@ fn qpdf_check(path: &Path) {
         .arg(path)
         .output()
         .expect("qpdf is installed (.ci/run installs it)");
-    assert!(output.status.success(), "qpdf --check {}: {}", path.display(), String::from_utf8_lossy(&output.stdout));
+    assert!(
+        output.status.success(),
+        "qpdf --check {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&output.stdout)
+    );
 }
 
 fn pdfs(dir: &Path) -> Vec<PathBuf> {
@@ -115,15 +146,34 @@ fn briefings_read_back_with_their_figures_names_pages_and_fonts() {
         languages.insert(month);
         assert!(text.contains(name.as_str()), "{id}: site name missing");
         if !index.is_empty() {
-            assert!(text.contains(&shown(index, decimal)), "{id}: ce_index {index} missing as {}", shown(index, decimal));
+            assert!(
+                text.contains(&shown(index, decimal)),
+                "{id}: ce_index {index} missing as {}",
+                shown(index, decimal)
+            );
         }
-        assert!((2..=4).contains(&pages.len()), "{id}: {} pages", pages.len());
+        assert!(
+            (2..=4).contains(&pages.len()),
+            "{id}: {} pages",
+            pages.len()
+        );
         for (i, page) in pages.iter().enumerate() {
-            assert!(page.contains(&format!("{} / {}", i + 1, pages.len())), "{id}: page number on page {}", i + 1);
+            assert!(
+                page.contains(&format!("{} / {}", i + 1, pages.len())),
+                "{id}: page number on page {}",
+                i + 1
+            );
         }
-        assert!(std::fs::metadata(&path).unwrap().len() <= 200 * 1024, "{id}: over 200 KB");
+        assert!(
+            std::fs::metadata(&path).unwrap().len() <= 200 * 1024,
+            "{id}: over 200 KB"
+        );
     }
-    assert_eq!(languages.len(), 3, "French, Greek and English sites: {languages:?}");
+    assert_eq!(
+        languages.len(),
+        3,
+        "French, Greek and English sites: {languages:?}"
+    );
     let mut all = pdfs(&scorecards);
     all.extend(pdfs(&out.join("executive-monthly/2026-10")));
     all.extend(pdfs(&out.join("frontline-weekly/2026-W43")));
@@ -132,11 +182,22 @@ fn briefings_read_back_with_their_figures_names_pages_and_fonts() {
         assert_fonts_embedded(path);
     }
     let executive = pdf_text(&out.join("executive-monthly/2026-10/executive.pdf"));
-    for heading in ["Headline figures", "The spread of sites, not the average", "Engaged employees, engaged customers", "Regions", "Exceptions", "Touchpoints and root causes", "Data quality"] {
+    for heading in [
+        "Headline figures",
+        "The spread of sites, not the average",
+        "Engaged employees, engaged customers",
+        "Regions",
+        "Exceptions",
+        "Touchpoints and root causes",
+        "Data quality",
+    ] {
         assert!(executive.contains(heading), "executive: {heading}");
     }
     let frontline = pdfs(&out.join("frontline-weekly/2026-W43"));
-    assert!(frontline.iter().all(|p| pdf_pages(p).len() == 1), "frontline briefings are one page");
+    assert!(
+        frontline.iter().all(|p| pdf_pages(p).len() == 1),
+        "frontline briefings are one page"
+    );
 }
 
 fn preview_model(args: &[&str], data: &Path, dir: &Path) -> serde_json::Value {
@@ -159,9 +220,36 @@ fn document_model_per_audience() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     demo(&data);
-    insta::assert_json_snapshot!("executive", preview_model(&["executive-monthly", "--period", "2026-10"], &data, dir.path()));
-    insta::assert_json_snapshot!("manager_fr", preview_model(&["site-scorecards", "--site", "S001", "--period", "2026-10"], &data, dir.path()));
-    insta::assert_json_snapshot!("frontline_el", preview_model(&["frontline-weekly", "--team", "S017-T1", "--period", "2026-W43"], &data, dir.path()));
+    insta::assert_json_snapshot!(
+        "executive",
+        preview_model(
+            &["executive-monthly", "--period", "2026-10"],
+            &data,
+            dir.path()
+        )
+    );
+    insta::assert_json_snapshot!(
+        "manager_fr",
+        preview_model(
+            &["site-scorecards", "--site", "S001", "--period", "2026-10"],
+            &data,
+            dir.path()
+        )
+    );
+    insta::assert_json_snapshot!(
+        "frontline_el",
+        preview_model(
+            &[
+                "frontline-weekly",
+                "--team",
+                "S017-T1",
+                "--period",
+                "2026-W43"
+            ],
+            &data,
+            dir.path()
+        )
+    );
 }
 
 /// Ten identical customer responses at a site, every item at `item`, with a comment and a
@@ -182,8 +270,10 @@ fn customers(site: &str, team: &str, item: u8, ltr: u8, comment: &str, praised: 
 /// `word` appears in `text` delimited by spaces, punctuation or line ends (so `100,0` is
 /// not found inside `-100,0`).
 fn has_word(text: &str, word: &str) -> bool {
-    text.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | ':' | ';' | '“' | '”' | '"' | '|'))
-        .any(|token| token.trim_end_matches(['.', ',']) == word || token == word)
+    text.split(|c: char| {
+        c.is_whitespace() || matches!(c, '(' | ')' | ':' | ';' | '“' | '”' | '"' | '|')
+    })
+    .any(|token| token.trim_end_matches(['.', ',']) == word || token == word)
 }
 
 /// Every text part of every message in the outbox for `to`.
@@ -224,7 +314,16 @@ fn a_manager_sees_only_their_site_and_hidden_employee_figures_appear_nowhere() {
     );
     let items = ["4", "4", "4", "4", "4", "4", "4", "4", "4", "4", "4", "3"];
     let employee: Vec<String> = (1..=4)
-        .map(|i| employee_row(&format!("E{i}"), "S1", "T1", "2026-10-05 09:00:00", items, ["4", "4", "3"]))
+        .map(|i| {
+            employee_row(
+                &format!("E{i}"),
+                "S1",
+                "T1",
+                "2026-10-05 09:00:00",
+                items,
+                ["4", "4", "3"],
+            )
+        })
         .collect();
     fixture(&data, &customer, &employee.join(" UNION ALL "));
     let out = dir.path().join("out");
@@ -232,32 +331,56 @@ fn a_manager_sees_only_their_site_and_hidden_employee_figures_appear_nowhere() {
         run(&data, &out, job, "2026-10");
     }
     let folder = out.join("site-scorecards/2026-10");
-    let lyon = pdf_text(&folder.join("site-S1.pdf")) + &emails_to(&out.join("outbox"), "lea@example.fr");
-    let athens = pdf_text(&folder.join("site-S2.pdf")) + &emails_to(&out.join("outbox"), "nikos@example.gr");
+    let lyon =
+        pdf_text(&folder.join("site-S1.pdf")) + &emails_to(&out.join("outbox"), "lea@example.fr");
+    let athens =
+        pdf_text(&folder.join("site-S2.pdf")) + &emails_to(&out.join("outbox"), "nikos@example.gr");
     // each reader's own figures are there, with the company's (62.5 = the mean of both)
-    assert!(lyon.contains("Boutique Lyon") && lyon.contains("100,0") && lyon.contains("62,5"), "{lyon}");
-    assert!(athens.contains("Κατάστημα Αθήνα") && athens.contains("25,0") && athens.contains("62,5"), "{athens}");
+    assert!(
+        lyon.contains("Boutique Lyon") && lyon.contains("100,0") && lyon.contains("62,5"),
+        "{lyon}"
+    );
+    assert!(
+        athens.contains("Κατάστημα Αθήνα") && athens.contains("25,0") && athens.contains("62,5"),
+        "{athens}"
+    );
     assert!(lyon.contains("Merci pour tout") && lyon.contains("Léa"));
     // and nothing of the other site: its name, index, NPS, comment or praised colleague
     for other in ["Αθήνα", "25,0", "25.0", "-100,0", "Κακή", "Νίκος"] {
         assert!(!has_word(&lyon, other), "Lyon's briefing shows `{other}`");
     }
     for other in ["Lyon", "100,0", "100.0", "Merci", "Léa"] {
-        assert!(!has_word(&athens, other), "Athens' briefing shows `{other}`");
+        assert!(
+            !has_word(&athens, other),
+            "Athens' briefing shows `{other}`"
+        );
     }
     // Four employees answered at Lyon: index 72.9 and element indices 75.0 stay hidden in
     // every output of every job.
     let mut everything = lyon.clone();
-    for folder in [out.join("site-scorecards/2026-10"), out.join("executive-monthly/2026-10")] {
+    for folder in [
+        out.join("site-scorecards/2026-10"),
+        out.join("executive-monthly/2026-10"),
+    ] {
         for path in pdfs(&folder) {
             everything.push_str(&pdf_text(&path));
         }
         // CSV fields are separated by commas: read them as words
-        everything.push_str(&std::fs::read_to_string(folder.join("sites.csv")).unwrap().replace(',', " "));
+        everything.push_str(
+            &std::fs::read_to_string(folder.join("sites.csv"))
+                .unwrap()
+                .replace(',', " "),
+        );
     }
-    assert!(lyon.contains("4 réponses"), "the count may be shown: {lyon}");
+    assert!(
+        lyon.contains("4 réponses"),
+        "the count may be shown: {lyon}"
+    );
     for hidden in ["72,9", "72.9", "75,0", "75.0"] {
-        assert!(!has_word(&everything, hidden), "a suppressed employee figure appears: {hidden}");
+        assert!(
+            !has_word(&everything, hidden),
+            "a suppressed employee figure appears: {hidden}"
+        );
     }
 }
 
@@ -267,7 +390,12 @@ fn a_template_error_names_the_file_and_line_and_sends_nothing() {
     let data = dir.path().join("data");
     demo(&data);
     let reports = dir.path().join("reports");
-    let copy = std::process::Command::new("cp").arg("-r").arg(repo().join("reports")).arg(&reports).status().unwrap();
+    let copy = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(repo().join("reports"))
+        .arg(&reports)
+        .status()
+        .unwrap();
     assert!(copy.success());
     let template = reports.join("manager/briefing.tera");
     let text = std::fs::read_to_string(&template).unwrap();
@@ -276,13 +404,24 @@ fn a_template_error_names_the_file_and_line_and_sends_nothing() {
     std::fs::write(&template, lines.join("\n")).unwrap();
     let config = std::fs::read_to_string(repo().join("config/xbrief.yaml"))
         .unwrap()
-        .replace("reports: reports", &format!("reports: {}", reports.display()));
+        .replace(
+            "reports: reports",
+            &format!("reports: {}", reports.display()),
+        );
     let config_path = dir.path().join("xbrief.yaml");
     std::fs::write(&config_path, config).unwrap();
     let out = dir.path().join("out");
     let output = xbrief(&[
-        "--config", &config_path.to_string_lossy(), "run", "site-scorecards", "--period", "2026-10",
-        "--data", &data.to_string_lossy(), "--out", &out.to_string_lossy(),
+        "--config",
+        &config_path.to_string_lossy(),
+        "run",
+        "site-scorecards",
+        "--period",
+        "2026-10",
+        "--data",
+        &data.to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
     ]);
     assert!(!output.status.success());
     let message = stderr(&output);
@@ -290,5 +429,8 @@ fn a_template_error_names_the_file_and_line_and_sends_nothing() {
     assert!(message.contains(":7:"), "line 7 named: {message}");
     assert!(message.contains("ce_indx"), "{message}");
     assert!(!out.join("outbox").exists(), "nothing was sent");
-    assert!(!out.join("site-scorecards/2026-10").exists(), "no partial run folder");
+    assert!(
+        !out.join("site-scorecards/2026-10").exists(),
+        "no partial run folder"
+    );
 }

@@ -1,9 +1,9 @@
 //! One email per recipient: a plain-text body with an HTML alternative, and attachments.
 
 use lettre::Message;
-use std::path::Path;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment as MimeAttachment, Mailbox, MultiPart, SinglePart};
+use std::path::Path;
 
 /// A file of the run's output folder, attached under its own name. Messages carry names,
 /// not bytes, so a run of thousands of briefings never holds its PDFs in memory.
@@ -66,7 +66,8 @@ pub fn build(
             path: path.display().to_string(),
             detail: e.to_string(),
         })?;
-        let part: SinglePart = MimeAttachment::new(attachment.file_name.clone()).body(bytes, content_type);
+        let part: SinglePart =
+            MimeAttachment::new(attachment.file_name.clone()).body(bytes, content_type);
         body = body.singlepart(part);
     }
     builder.multipart(body).map_err(|e| MessageError::Build {

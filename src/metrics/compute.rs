@@ -574,11 +574,16 @@ fn add_detail(exports: &Exports, figures: &mut Figures) -> Result<(), MetricsErr
     }
     let mut site_voices: HashMap<String, Vec<VoicesPart>> = HashMap::new();
     let mut team_voices: HashMap<String, Vec<VoicesPart>> = HashMap::new();
-    let comments = |row: &duckdb::Row<'_>, at: usize, text: usize| -> duckdb::Result<Vec<Comment>> {
-        let times: Vec<i64> = list(row.get(at)?);
-        let texts: Vec<String> = list(row.get(text)?);
-        Ok(times.into_iter().zip(texts).map(|(at, text)| Comment { at, text }).collect())
-    };
+    let comments =
+        |row: &duckdb::Row<'_>, at: usize, text: usize| -> duckdb::Result<Vec<Comment>> {
+            let times: Vec<i64> = list(row.get(at)?);
+            let texts: Vec<String> = list(row.get(text)?);
+            Ok(times
+                .into_iter()
+                .zip(texts)
+                .map(|(at, text)| Comment { at, text })
+                .collect())
+        };
     for (site, team, part) in engine.query("customer_comments", ["cur"], |row| {
         Ok((
             row.get::<_, String>(0)?,

@@ -49,7 +49,10 @@ impl Voices {
                 *counts.entry(name.as_str()).or_default() += 1;
             }
         }
-        let mut praised: Vec<(String, usize)> = counts.into_iter().map(|(n, c)| (n.to_string(), c)).collect();
+        let mut praised: Vec<(String, usize)> = counts
+            .into_iter()
+            .map(|(n, c)| (n.to_string(), c))
+            .collect();
         praised.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Voices {
             recent: newest(recent),
@@ -64,7 +67,10 @@ mod tests {
     use super::*;
 
     fn c(at: i64, text: &str) -> Comment {
-        Comment { at, text: text.into() }
+        Comment {
+            at,
+            text: text.into(),
+        }
     }
 
     #[test]

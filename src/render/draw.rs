@@ -57,7 +57,10 @@ pub enum Item {
         fill: Colour,
     },
     /// A filled closed polygon (markers, arrows).
-    Shape { points: Vec<(f32, f32)>, fill: Colour },
+    Shape {
+        points: Vec<(f32, f32)>,
+        fill: Colour,
+    },
 }
 
 /// Where items are drawn; text is measured with the document's fonts.
@@ -83,7 +86,16 @@ impl<'f> Canvas<'f> {
 
     /// One line of text with its baseline at `y`, aligned on `x`.
     #[allow(clippy::too_many_arguments)]
-    pub fn text(&mut self, x: f32, y: f32, text: &str, size: f32, bold: bool, colour: Colour, align: Align) {
+    pub fn text(
+        &mut self,
+        x: f32,
+        y: f32,
+        text: &str,
+        size: f32,
+        bold: bool,
+        colour: Colour,
+        align: Align,
+    ) {
         if text.is_empty() {
             return;
         }
@@ -140,28 +152,66 @@ impl<'f> Canvas<'f> {
         };
         self.items.push(Item::Shape { points, fill });
     }
-
 }
 
 impl Item {
     /// The item moved up by `dy` mm: blocks are drawn with their top at 0, then placed.
     pub fn moved(self, dy: f32) -> Item {
-        let shift = |points: Vec<(f32, f32)>| points.into_iter().map(|(x, y)| (x, y + dy)).collect();
+        let shift =
+            |points: Vec<(f32, f32)>| points.into_iter().map(|(x, y)| (x, y + dy)).collect();
         match self {
-            Item::Text { x, y, text, size, bold, colour } => Item::Text { x, y: y + dy, text, size, bold, colour },
-            Item::Line { points, width, colour, dashed } => Item::Line { points: shift(points), width, colour, dashed },
-            Item::Rect { x, y, w, h, fill } => Item::Rect { x, y: y + dy, w, h, fill },
-            Item::Shape { points, fill } => Item::Shape { points: shift(points), fill },
+            Item::Text {
+                x,
+                y,
+                text,
+                size,
+                bold,
+                colour,
+            } => Item::Text {
+                x,
+                y: y + dy,
+                text,
+                size,
+                bold,
+                colour,
+            },
+            Item::Line {
+                points,
+                width,
+                colour,
+                dashed,
+            } => Item::Line {
+                points: shift(points),
+                width,
+                colour,
+                dashed,
+            },
+            Item::Rect { x, y, w, h, fill } => Item::Rect {
+                x,
+                y: y + dy,
+                w,
+                h,
+                fill,
+            },
+            Item::Shape { points, fill } => Item::Shape {
+                points: shift(points),
+                fill,
+            },
         }
     }
 }
 
-/// The glyphs each face draws in `items`: (regular, bold).
-pub fn glyphs_used<'a>(fonts: &Fonts, items: impl Iterator<Item = &'a Item>) -> (BTreeSet<u16>, BTreeSet<u16>) {
+/// The characters each face draws in `items`: (regular, bold).
+pub fn chars_used<'a>(items: impl Iterator<Item = &'a Item>) -> (BTreeSet<char>, BTreeSet<char>) {
     let (mut regular, mut bold) = (BTreeSet::new(), BTreeSet::new());
     for item in items {
-        if let Item::Text { text, bold: is_bold, .. } = item {
-            fonts.collect_glyphs(text, *is_bold, if *is_bold { &mut bold } else { &mut regular });
+        if let Item::Text {
+            text,
+            bold: is_bold,
+            ..
+        } = item
+        {
+            if *is_bold { &mut bold } else { &mut regular }.extend(text.chars());
         }
     }
     (regular, bold)

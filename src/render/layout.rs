@@ -72,7 +72,16 @@ pub fn line_height(size: f32) -> f32 {
 
 /// Wrapped lines of text from the top down; returns the height used.
 #[allow(clippy::too_many_arguments)]
-pub fn text_lines(canvas: &mut Canvas, x: f32, top: f32, width: f32, text: &str, size: f32, bold: bool, colour: super::draw::Colour) -> f32 {
+pub fn text_lines(
+    canvas: &mut Canvas,
+    x: f32,
+    top: f32,
+    width: f32,
+    text: &str,
+    size: f32,
+    bold: bool,
+    colour: super::draw::Colour,
+) -> f32 {
     let lines = canvas.fonts.wrap(text, size, bold, width);
     let step = line_height(size);
     for (i, line) in lines.iter().enumerate() {
@@ -103,8 +112,10 @@ fn kpi_row(canvas: &mut Canvas, x0: f32, top: f32, width: f32, tiles: &[Kpi]) ->
     let heights: Vec<f32> = tiles
         .iter()
         .map(|t| {
-            let label = canvas.fonts.wrap(&t.label, 7.5, false, inner).len() as f32 * line_height(7.5);
-            let comparison = canvas.fonts.wrap(&t.comparison, 7.0, false, inner).len() as f32 * line_height(7.0);
+            let label =
+                canvas.fonts.wrap(&t.label, 7.5, false, inner).len() as f32 * line_height(7.5);
+            let comparison =
+                canvas.fonts.wrap(&t.comparison, 7.0, false, inner).len() as f32 * line_height(7.0);
             pad + label + 8.5 + line_height(8.0) + comparison + pad
         })
         .collect();
@@ -120,7 +131,9 @@ fn kpi_row(canvas: &mut Canvas, x0: f32, top: f32, width: f32, tiles: &[Kpi]) ->
         y -= 8.5;
         let change = tile.change.trim();
         let number = change.trim_start_matches(['+', '-', '−']);
-        let is_zero = number.chars().all(|c| matches!(c, '0' | '.' | ',' | ' ' | '%'));
+        let is_zero = number
+            .chars()
+            .all(|c| matches!(c, '0' | '.' | ',' | ' ' | '%'));
         let baseline = y - line_height(8.0) + 1.0;
         if !change.is_empty() {
             let mut tx = x + pad;
@@ -133,7 +146,16 @@ fn kpi_row(canvas: &mut Canvas, x0: f32, top: f32, width: f32, tiles: &[Kpi]) ->
             canvas.text(tx, baseline, change, 8.0, true, INK, Align::Left);
         }
         y -= line_height(8.0);
-        text_lines(canvas, x + pad, y, inner, &tile.comparison, 7.0, false, MUTED);
+        text_lines(
+            canvas,
+            x + pad,
+            y,
+            inner,
+            &tile.comparison,
+            7.0,
+            false,
+            MUTED,
+        );
     }
     height
 }
@@ -142,21 +164,44 @@ fn lay_out(fonts: &Fonts, page: &Page, block: &Block) -> Laid {
     let x = page.margin;
     let width = page.body_width();
     match block {
-        Block::Title { text } => whole(fonts, true, |c| text_lines(c, x, 0.0, width, text, 16.0, true, INK) + 2.0),
+        Block::Title { text } => whole(fonts, true, |c| {
+            text_lines(c, x, 0.0, width, text, 16.0, true, INK) + 2.0
+        }),
         Block::Heading { text } => whole(fonts, true, |c| {
             let h = text_lines(c, x, -4.0, width, text, 12.0, true, INK);
             c.line(vec![(x, -4.5 - h), (x + width, -4.5 - h)], 0.3, RULE, false);
             h + 6.5
         }),
-        Block::Subheading { text } => whole(fonts, true, |c| text_lines(c, x, -2.0, width, text, 10.0, true, INK) + 3.0),
-        Block::Paragraph { text } => whole(fonts, false, |c| text_lines(c, x, 0.0, width, text, BODY_SIZE, false, INK) + 1.8),
+        Block::Subheading { text } => whole(fonts, true, |c| {
+            text_lines(c, x, -2.0, width, text, 10.0, true, INK) + 3.0
+        }),
+        Block::Paragraph { text } => whole(fonts, false, |c| {
+            text_lines(c, x, 0.0, width, text, BODY_SIZE, false, INK) + 1.8
+        }),
         Block::Bullet { text } => whole(fonts, false, |c| {
-            c.text(x + 1.5, -line_height(BODY_SIZE) * 0.78, "•", BODY_SIZE, false, INK, Align::Left);
+            c.text(
+                x + 1.5,
+                -line_height(BODY_SIZE) * 0.78,
+                "•",
+                BODY_SIZE,
+                false,
+                INK,
+                Align::Left,
+            );
             text_lines(c, x + 5.5, 0.0, width - 5.5, text, BODY_SIZE, false, INK) + 0.8
         }),
         Block::Note { text } => whole(fonts, false, |c| {
             let mut inner = Canvas::new(c.fonts);
-            let h = text_lines(&mut inner, x + 4.0, -2.2, width - 7.0, text, 9.0, false, INK) + 4.4;
+            let h = text_lines(
+                &mut inner,
+                x + 4.0,
+                -2.2,
+                width - 7.0,
+                text,
+                9.0,
+                false,
+                INK,
+            ) + 4.4;
             c.rect(x, -h, width, h, SHADE);
             c.rect(x, -h, 1.0, h, ORANGE);
             c.items.extend(inner.items);
@@ -169,7 +214,9 @@ fn lay_out(fonts: &Fonts, page: &Page, block: &Block) -> Laid {
             }
             -top
         }),
-        Block::Chart { chart } => whole(fonts, false, |c| charts::draw(c, x, 0.0, width, chart) + 3.0),
+        Block::Chart { chart } => whole(fonts, false, |c| {
+            charts::draw(c, x, 0.0, width, chart) + 3.0
+        }),
         Block::Table { header, rows } => {
             let (header, rows) = tables::lay_out(fonts, x, width, header, rows);
             Laid::Table { header, rows }
@@ -186,13 +233,20 @@ pub fn paginate(fonts: &Fonts, page: &Page, blocks: &[Block]) -> Vec<Vec<Item>> 
     let mut y = top;
     let place = |pages: &mut Vec<Vec<Item>>, y: &mut f32, piece: &Piece| {
         let dy = *y;
-        pages.last_mut().expect("a page is open").extend(piece.items.iter().cloned().map(|i| i.moved(dy)));
+        pages
+            .last_mut()
+            .expect("a page is open")
+            .extend(piece.items.iter().cloned().map(|i| i.moved(dy)));
         *y -= piece.height;
     };
     for (index, block) in laid.iter().enumerate() {
         let fits = |y: f32, height: f32| y - height >= page.body_bottom() || y >= top;
         let mut needed = block.start_height();
-        if let Laid::Whole { keep_with_next: true, .. } = block {
+        if let Laid::Whole {
+            keep_with_next: true,
+            ..
+        } = block
+        {
             needed += laid.get(index + 1).map_or(0.0, Laid::start_height);
         }
         if matches!(block, Laid::PageBreak) || !fits(y, needed) {

@@ -20,15 +20,34 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "block", rename_all = "snake_case")]
 pub enum Block {
-    Title { text: String },
-    Heading { text: String },
-    Subheading { text: String },
-    Paragraph { text: String },
-    Bullet { text: String },
-    Note { text: String },
-    Table { header: Vec<String>, rows: Vec<Vec<String>> },
-    Kpis { tiles: Vec<Kpi> },
-    Chart { chart: Box<Chart> },
+    Title {
+        text: String,
+    },
+    Heading {
+        text: String,
+    },
+    Subheading {
+        text: String,
+    },
+    Paragraph {
+        text: String,
+    },
+    Bullet {
+        text: String,
+    },
+    Note {
+        text: String,
+    },
+    Table {
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
+    Kpis {
+        tiles: Vec<Kpi>,
+    },
+    Chart {
+        chart: Box<Chart>,
+    },
     PageBreak,
 }
 
@@ -104,8 +123,8 @@ pub fn parse(text: &str) -> Result<Vec<Block>, MarkupError> {
         } else if let Some(rest) = line.strip_prefix("> ") {
             Block::Note { text: text(rest) }
         } else if let Some(json) = line.strip_prefix("@chart ") {
-            let chart: Chart = serde_json::from_str(json)
-                .map_err(|e| error(format!("chart: {e}")))?;
+            let chart: Chart =
+                serde_json::from_str(json).map_err(|e| error(format!("chart: {e}")))?;
             Block::Chart {
                 chart: Box::new(chart),
             }
@@ -149,15 +168,23 @@ mod tests {
         assert_eq!(
             blocks,
             vec![
-                Block::Title { text: "Title".into() },
-                Block::Heading { text: "Figures".into() },
+                Block::Title {
+                    text: "Title".into()
+                },
+                Block::Heading {
+                    text: "Figures".into()
+                },
                 Block::Table {
                     header: vec!["a".into(), "b".into()],
                     rows: vec![vec!["1".into(), "2".into()]]
                 },
                 p("text"),
-                Block::Bullet { text: "item".into() },
-                Block::Note { text: "careful".into() },
+                Block::Bullet {
+                    text: "item".into()
+                },
+                Block::Note {
+                    text: "careful".into()
+                },
                 Block::Kpis {
                     tiles: vec![
                         Kpi {
@@ -175,7 +202,9 @@ mod tests {
                     ]
                 },
                 Block::PageBreak,
-                Block::Subheading { text: "Small".into() },
+                Block::Subheading {
+                    text: "Small".into()
+                },
             ]
         );
     }
@@ -191,6 +220,10 @@ mod tests {
         );
         let error = parse("\n\n@chart {\"kind\": \"pie\", \"title\": \"t\"}").unwrap_err();
         assert_eq!(error.line, 3);
-        assert!(error.message.starts_with("chart: unknown variant `pie`"), "{}", error.message);
+        assert!(
+            error.message.starts_with("chart: unknown variant `pie`"),
+            "{}",
+            error.message
+        );
     }
 }

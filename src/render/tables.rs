@@ -14,7 +14,11 @@ fn is_figure(cell: &str) -> bool {
     cell == "–"
         || (cell.chars().any(|c| c.is_ascii_digit())
             && cell.chars().all(|c| {
-                c.is_ascii_digit() || matches!(c, '+' | '-' | '−' | '–' | '.' | ',' | '%' | ' ' | '\u{202f}' | '\u{a0}' | '/')
+                c.is_ascii_digit()
+                    || matches!(
+                        c,
+                        '+' | '-' | '−' | '–' | '.' | ',' | '%' | ' ' | '\u{202f}' | '\u{a0}' | '/'
+                    )
             }))
 }
 
@@ -40,13 +44,21 @@ fn column_widths(fonts: &Fonts, width: f32, header: &[String], rows: &[Vec<Strin
     let mut widths = natural.clone();
     let mut fixed = vec![false; columns];
     loop {
-        let free: f32 = width - (0..columns).filter(|i| fixed[*i]).map(|i| widths[i]).sum::<f32>();
+        let free: f32 = width
+            - (0..columns)
+                .filter(|i| fixed[*i])
+                .map(|i| widths[i])
+                .sum::<f32>();
         let open: Vec<usize> = (0..columns).filter(|i| !fixed[*i]).collect();
         if open.is_empty() {
             break;
         }
         let share = free / open.len() as f32;
-        let narrow: Vec<usize> = open.iter().copied().filter(|i| natural[*i] <= share).collect();
+        let narrow: Vec<usize> = open
+            .iter()
+            .copied()
+            .filter(|i| natural[*i] <= share)
+            .collect();
         if narrow.is_empty() {
             for i in open {
                 widths[i] = share;
@@ -60,13 +72,28 @@ fn column_widths(fonts: &Fonts, width: f32, header: &[String], rows: &[Vec<Strin
     widths
 }
 
-fn row_piece(fonts: &Fonts, x: f32, widths: &[f32], right: &[bool], cells: &[String], bold: bool, banded: bool) -> Piece {
+fn row_piece(
+    fonts: &Fonts,
+    x: f32,
+    widths: &[f32],
+    right: &[bool],
+    cells: &[String],
+    bold: bool,
+    banded: bool,
+) -> Piece {
     let mut canvas = Canvas::new(fonts);
     let step = line_height(SIZE);
     let wrapped: Vec<Vec<String>> = widths
         .iter()
         .enumerate()
-        .map(|(i, w)| fonts.wrap(cells.get(i).map(String::as_str).unwrap_or(""), SIZE, bold, w - 2.0 * PAD))
+        .map(|(i, w)| {
+            fonts.wrap(
+                cells.get(i).map(String::as_str).unwrap_or(""),
+                SIZE,
+                bold,
+                w - 2.0 * PAD,
+            )
+        })
         .collect();
     let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
     let height = lines as f32 * step + 1.6;
@@ -78,7 +105,15 @@ fn row_piece(fonts: &Fonts, x: f32, widths: &[f32], right: &[bool], cells: &[Str
         for (j, line) in cell_lines.iter().enumerate() {
             let baseline = -0.8 - step * (j as f32 + 1.0) + step * 0.24;
             if right[i] {
-                canvas.text(left + widths[i] - PAD, baseline, line, SIZE, bold, INK, Align::Right);
+                canvas.text(
+                    left + widths[i] - PAD,
+                    baseline,
+                    line,
+                    SIZE,
+                    bold,
+                    INK,
+                    Align::Right,
+                );
             } else {
                 canvas.text(left + PAD, baseline, line, SIZE, bold, INK, Align::Left);
             }
@@ -86,7 +121,12 @@ fn row_piece(fonts: &Fonts, x: f32, widths: &[f32], right: &[bool], cells: &[Str
         left += widths[i];
     }
     if bold {
-        canvas.line(vec![(x, -height), (x + widths.iter().sum::<f32>(), -height)], 0.4, RULE, false);
+        canvas.line(
+            vec![(x, -height), (x + widths.iter().sum::<f32>(), -height)],
+            0.4,
+            RULE,
+            false,
+        );
     }
     Piece {
         items: canvas.items,
@@ -95,11 +135,21 @@ fn row_piece(fonts: &Fonts, x: f32, widths: &[f32], right: &[bool], cells: &[Str
 }
 
 /// The header piece and one piece per row.
-pub fn lay_out(fonts: &Fonts, x: f32, width: f32, header: &[String], rows: &[Vec<String>]) -> (Piece, Vec<Piece>) {
+pub fn lay_out(
+    fonts: &Fonts,
+    x: f32,
+    width: f32,
+    header: &[String],
+    rows: &[Vec<String>],
+) -> (Piece, Vec<Piece>) {
     let widths = column_widths(fonts, width, header, rows);
     let right: Vec<bool> = (0..widths.len())
         .map(|i| {
-            let mut cells = rows.iter().filter_map(|r| r.get(i)).filter(|c| !c.trim().is_empty()).peekable();
+            let mut cells = rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .filter(|c| !c.trim().is_empty())
+                .peekable();
             i > 0 && cells.peek().is_some() && cells.all(|c| is_figure(c))
         })
         .collect();
@@ -118,7 +168,9 @@ mod tests {
 
     #[test]
     fn figures_are_recognised_in_every_locale() {
-        for figure in ["72.4", "72,4", "+1.2", "-0,8", "−3", "45 %", "1 234", "–", "3/5"] {
+        for figure in [
+            "72.4", "72,4", "+1.2", "-0,8", "−3", "45 %", "1 234", "–", "3/5",
+        ] {
             assert!(is_figure(figure), "{figure}");
         }
         for name in ["Lyon Part-Dieu", "S001", "", "policy"] {
@@ -136,6 +188,9 @@ mod tests {
         assert!(widths[0] > widths[1]);
         let long = vec![vec!["word ".repeat(80), "also long text ".repeat(20)]];
         let widths = column_widths(&fonts, 100.0, &header, &long);
-        assert!((widths.iter().sum::<f32>() - 100.0).abs() < 1e-3, "{widths:?}");
+        assert!(
+            (widths.iter().sum::<f32>() - 100.0).abs() < 1e-3,
+            "{widths:?}"
+        );
     }
 }

@@ -42,9 +42,18 @@ fn chart(kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String> 
     let data: tera::Value = kwargs.must_get("data")?;
     let mut spec = match serde_json::to_value(&data) {
         Ok(serde_json::Value::Object(map)) => map,
-        _ => return Err(tera::Error::message("chart(): `data` must be a map with a `kind`")),
+        _ => {
+            return Err(tera::Error::message(
+                "chart(): `data` must be a map with a `kind`",
+            ));
+        }
     };
-    for (arg, key) in [("title", "title"), ("x", "x_label"), ("y", "y_label"), ("empty", "empty")] {
+    for (arg, key) in [
+        ("title", "title"),
+        ("x", "x_label"),
+        ("y", "y_label"),
+        ("empty", "empty"),
+    ] {
         let value: Option<String> = kwargs.get(arg)?;
         spec.insert(key.into(), value.unwrap_or_default().into());
     }
@@ -52,7 +61,10 @@ fn chart(kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String> 
         spec.insert("height".into(), height.into());
     }
     let decimal: Option<String> = state.get("decimal")?;
-    spec.insert("decimal".into(), decimal.unwrap_or_else(|| ".".into()).into());
+    spec.insert(
+        "decimal".into(),
+        decimal.unwrap_or_else(|| ".".into()).into(),
+    );
     let json = serde_json::to_string(&spec).map_err(tera::Error::message)?;
     Ok(format!("\n@chart {json}\n"))
 }
@@ -64,12 +76,18 @@ fn fill(text: &str, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<S
     for (key, value) in kwargs.iter() {
         out = out.replace(&format!("{{{key}}}"), &value.to_string());
     }
-    if let Some(start) = out.find('{') {
-        if let Some(len) = out[start..].find('}') {
-            let name = &out[start..=start + len];
-            if name[1..name.len() - 1].chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && name.len() > 2 {
-                return Err(tera::Error::message(format!("fill(): no value for the placeholder {name} in \"{text}\"")));
-            }
+    if let Some(start) = out.find('{')
+        && let Some(len) = out[start..].find('}')
+    {
+        let name = &out[start..=start + len];
+        if name.len() > 2
+            && name[1..name.len() - 1]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return Err(tera::Error::message(format!(
+                "fill(): no value for the placeholder {name} in \"{text}\""
+            )));
         }
     }
     Ok(out)
@@ -103,7 +121,12 @@ impl Renderer {
         })
     }
 
-    fn render_one(&self, audience: &str, file: &str, context: &tera::Context) -> Result<String, RenderError> {
+    fn render_one(
+        &self,
+        audience: &str,
+        file: &str,
+        context: &tera::Context,
+    ) -> Result<String, RenderError> {
         self.tera
             .render(&format!("{audience}/{file}"), context)
             .map_err(|e| RenderError::Template {
@@ -112,7 +135,11 @@ impl Renderer {
             })
     }
 
-    fn context(&self, audience: &str, context: &serde_json::Value) -> Result<tera::Context, RenderError> {
+    fn context(
+        &self,
+        audience: &str,
+        context: &serde_json::Value,
+    ) -> Result<tera::Context, RenderError> {
         tera::Context::from_serialize(context).map_err(|e| RenderError::Template {
             path: self.dir.join(audience),
             detail: error_text(&e),
@@ -120,7 +147,11 @@ impl Renderer {
     }
 
     /// The document model of one briefing: what its template says, before typesetting.
-    pub fn document(&self, audience: &str, context: &serde_json::Value) -> Result<Vec<Block>, RenderError> {
+    pub fn document(
+        &self,
+        audience: &str,
+        context: &serde_json::Value,
+    ) -> Result<Vec<Block>, RenderError> {
         let context = self.context(audience, context)?;
         self.blocks(audience, &context)
     }

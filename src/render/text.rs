@@ -15,6 +15,9 @@ const FAST_RANGE: usize = 0x2600;
 
 pub struct Face {
     pub parsed: ParsedFont,
+    /// The face without its program and glyph tables: each document's copy starts here and
+    /// gets only the glyphs it uses (cloning the full tables costs more than the subset).
+    bare: ParsedFont,
     advances: Vec<u16>,
     units_per_em: f32,
 }
@@ -27,7 +30,12 @@ impl Face {
         let advances = (0..FAST_RANGE as u32)
             .map(|c| Self::slow_advance(&parsed, c, units_per_em))
             .collect();
+        let mut bare = parsed.clone();
+        bare.original_bytes = Vec::new();
+        bare.codepoint_to_glyph.clear();
+        bare.glyph_widths.clear();
         Face {
+            bare,
             parsed,
             advances,
             units_per_em,
@@ -45,16 +53,29 @@ impl Face {
         let c = c as usize;
         match self.advances.get(c) {
             Some(a) => u32::from(*a),
-            None => u32::from(Self::slow_advance(&self.parsed, c as u32, self.units_per_em)),
+            None => u32::from(Self::slow_advance(
+                &self.parsed,
+                c as u32,
+                self.units_per_em,
+            )),
         }
     }
 
-    /// The document's copy of this face: only the outlines of `glyphs` are kept, and the
-    /// glyph ids stay the same, so what printpdf measured and encodes still holds.
-    fn subset(&self, glyphs: &BTreeSet<u16>) -> ParsedFont {
-        let mut ids: Vec<u16> = glyphs.iter().copied().collect();
+    /// The document's copy of this face for the characters it draws: only their outlines
+    /// are kept and the glyph ids stay the same, so what was measured still holds.
+    fn subset(&self, chars: &BTreeSet<char>) -> ParsedFont {
+        let mut font = self.bare.clone();
+        for c in chars {
+            if let Some(gid) = self.parsed.codepoint_to_glyph.get(&(*c as u32)) {
+                font.codepoint_to_glyph.insert(*c as u32, *gid);
+                if let Some(width) = self.parsed.glyph_widths.get(gid) {
+                    font.glyph_widths.insert(*gid, *width);
+                }
+            }
+        }
+        let mut ids: Vec<u16> = font.glyph_widths.keys().copied().collect();
         ids.push(0);
-        let mut font = self.parsed.clone();
+        font.original_bytes = self.parsed.original_bytes.clone();
         // A font the subsetter cannot read is embedded whole: bigger, still correct.
         if let Ok(bytes) = subsetter::subset(
             &self.parsed.original_bytes,
@@ -135,17 +156,12 @@ impl Fonts {
         format!("{}…", cut.trim_end())
     }
 
-    /// The glyph ids `text` uses in the given face.
-    pub fn collect_glyphs(&self, text: &str, bold: bool, into: &mut BTreeSet<u16>) {
-        let face = self.face(bold);
-        into.extend(
-            text.chars()
-                .filter_map(|c| face.parsed.lookup_glyph_index(c as u32)),
-        );
-    }
-
-    /// The document's subset faces (regular, bold).
-    pub fn subset(&self, regular: &BTreeSet<u16>, bold: &BTreeSet<u16>) -> (ParsedFont, ParsedFont) {
+    /// The document's subset faces (regular, bold) for the characters each draws.
+    pub fn subset(
+        &self,
+        regular: &BTreeSet<char>,
+        bold: &BTreeSet<char>,
+    ) -> (ParsedFont, ParsedFont) {
         (self.regular.subset(regular), self.bold.subset(bold))
     }
 }
@@ -157,7 +173,12 @@ mod tests {
     #[test]
     fn wraps_at_the_width_and_cuts_words_longer_than_a_line() {
         let fonts = Fonts::load();
-        let lines = fonts.wrap("Περιφέρεια Αττικής and the Île-de-France", 10.0, false, 40.0);
+        let lines = fonts.wrap(
+            "Περιφέρεια Αττικής and the Île-de-France",
+            10.0,
+            false,
+            40.0,
+        );
         assert!(lines.len() >= 2, "{lines:?}");
         for line in &lines {
             assert!(fonts.width(line, 10.0, false) <= 40.0, "{line}");

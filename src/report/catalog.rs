@@ -13,7 +13,9 @@ pub enum CatalogError {
     Read { path: PathBuf, detail: String },
     #[error("message catalog {path}: {detail}")]
     Parse { path: PathBuf, detail: String },
-    #[error("no message catalog for the configured language `{language}` in {dir} (expected {dir}/{language}.yaml)")]
+    #[error(
+        "no message catalog for the configured language `{language}` in {dir} (expected {dir}/{language}.yaml)"
+    )]
     MissingDefault { language: String, dir: PathBuf },
 }
 
@@ -44,45 +46,63 @@ pub struct Catalog {
 
 impl Format {
     fn fill(pattern: &str, fields: &[(&str, String)]) -> String {
-        fields.iter().fold(pattern.to_string(), |text, (key, value)| {
-            text.replace(&format!("{{{key}}}"), value)
-        })
+        fields
+            .iter()
+            .fold(pattern.to_string(), |text, (key, value)| {
+                text.replace(&format!("{{{key}}}"), value)
+            })
     }
 
     /// `octobre 2026`, `T3 2026`, `semaine 42, 2026`.
     pub fn period(&self, period: &Period) -> String {
         let start = period.start;
         match period.kind {
-            PeriodKind::Month => Self::fill(&self.month, &[
-                ("month", self.months[start.month0() as usize].clone()),
-                ("year", start.year().to_string()),
-            ]),
-            PeriodKind::Quarter => Self::fill(&self.quarter, &[
-                ("quarter", (start.month0() / 3 + 1).to_string()),
-                ("year", start.year().to_string()),
-            ]),
+            PeriodKind::Month => Self::fill(
+                &self.month,
+                &[
+                    ("month", self.months[start.month0() as usize].clone()),
+                    ("year", start.year().to_string()),
+                ],
+            ),
+            PeriodKind::Quarter => Self::fill(
+                &self.quarter,
+                &[
+                    ("quarter", (start.month0() / 3 + 1).to_string()),
+                    ("year", start.year().to_string()),
+                ],
+            ),
             PeriodKind::Week => {
                 let week = start.iso_week();
-                Self::fill(&self.week, &[
-                    ("week", week.week().to_string()),
-                    ("year", week.year().to_string()),
-                ])
+                Self::fill(
+                    &self.week,
+                    &[
+                        ("week", week.week().to_string()),
+                        ("year", week.year().to_string()),
+                    ],
+                )
             }
         }
     }
 
     /// `Oct 26` — a trend axis label.
     pub fn month_short(&self, period: &Period) -> String {
-        format!("{} {:02}", self.months_short[period.start.month0() as usize], period.start.year() % 100)
+        format!(
+            "{} {:02}",
+            self.months_short[period.start.month0() as usize],
+            period.start.year() % 100
+        )
     }
 
     pub fn date(&self, day: chrono::NaiveDate) -> String {
-        Self::fill(&self.date, &[
-            ("day", day.day().to_string()),
-            ("month", self.months[day.month0() as usize].clone()),
-            ("m", day.month().to_string()),
-            ("year", day.year().to_string()),
-        ])
+        Self::fill(
+            &self.date,
+            &[
+                ("day", day.day().to_string()),
+                ("month", self.months[day.month0() as usize].clone()),
+                ("m", day.month().to_string()),
+                ("year", day.year().to_string()),
+            ],
+        )
     }
 
     /// A count with thousands grouped: `12 345` in French.
@@ -90,7 +110,7 @@ impl Format {
         let digits = n.unsigned_abs().to_string();
         let mut out = String::new();
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push_str(&self.thousands);
             }
             out.push(c);
@@ -112,7 +132,10 @@ pub struct Catalogs {
 impl Catalogs {
     /// Reads every `<language>.yaml` in `dir`; `default` must be among them.
     pub fn load(dir: &Path, default: &str) -> Result<Catalogs, CatalogError> {
-        let read_error = |detail: String| CatalogError::Read { path: dir.to_path_buf(), detail };
+        let read_error = |detail: String| CatalogError::Read {
+            path: dir.to_path_buf(),
+            detail,
+        };
         let mut by_language = BTreeMap::new();
         let entries = std::fs::read_dir(dir).map_err(|e| read_error(e.to_string()))?;
         let mut paths: Vec<PathBuf> = entries
@@ -122,11 +145,16 @@ impl Catalogs {
         paths.sort();
         for path in paths {
             let text = std::fs::read_to_string(&path).map_err(|e| read_error(e.to_string()))?;
-            let catalog: Catalog = serde_saphyr::from_str(&text).map_err(|e| CatalogError::Parse {
-                path: path.clone(),
-                detail: e.to_string(),
-            })?;
-            let language = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
+            let catalog: Catalog =
+                serde_saphyr::from_str(&text).map_err(|e| CatalogError::Parse {
+                    path: path.clone(),
+                    detail: e.to_string(),
+                })?;
+            let language = path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
             by_language.insert(language, catalog);
         }
         if !by_language.contains_key(default) {
@@ -143,7 +171,11 @@ impl Catalogs {
 
     /// The catalog of `locale` (`fr`, `fr-FR`, `el_GR`…), else the configured language's.
     pub fn get(&self, locale: &str) -> (&str, &Catalog) {
-        let primary = locale.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let primary = locale
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         match self.by_language.get_key_value(primary.as_str()) {
             Some((language, catalog)) => (language, catalog),
             None => (&self.default, &self.by_language[&self.default]),
@@ -160,7 +192,11 @@ mod tests {
     use super::*;
 
     fn catalogs() -> Catalogs {
-        Catalogs::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/i18n"), "en").unwrap()
+        Catalogs::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/i18n"),
+            "en",
+        )
+        .unwrap()
     }
 
     #[test]
@@ -170,7 +206,10 @@ mod tests {
         assert_eq!(c.get("fr-FR").1.format.period(&october), "octobre 2026");
         assert_eq!(c.get("el").1.format.period(&october), "Οκτώβριος 2026");
         assert_eq!(c.get("en").1.format.period(&october), "October 2026");
-        assert_eq!(c.get("fr").1.format.count(1234567), "1\u{202f}234\u{202f}567");
+        assert_eq!(
+            c.get("fr").1.format.count(1234567),
+            "1\u{202f}234\u{202f}567"
+        );
         assert_eq!(c.get("en").1.format.count(-1234), "-1,234");
         assert_eq!(c.get("el").1.format.figure("72.4"), "72,4");
         let day = chrono::NaiveDate::from_ymd_opt(2026, 10, 31).unwrap();
@@ -187,7 +226,11 @@ mod tests {
     /// Every language has every message the English catalog has, and no other.
     #[test]
     fn catalogs_have_the_same_keys() {
-        fn keys(prefix: &str, map: &serde_json::Map<String, serde_json::Value>, out: &mut Vec<String>) {
+        fn keys(
+            prefix: &str,
+            map: &serde_json::Map<String, serde_json::Value>,
+            out: &mut Vec<String>,
+        ) {
             for (k, v) in map {
                 match v {
                     serde_json::Value::Object(inner) => keys(&format!("{prefix}{k}."), inner, out),

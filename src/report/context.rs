@@ -27,7 +27,9 @@ impl Writer<'_> {
     }
 
     fn index(&self, value: Option<Ratio>) -> String {
-        value.map(|v| self.figure(v.round_text(1))).unwrap_or_else(|| DASH.into())
+        value
+            .map(|v| self.figure(v.round_text(1)))
+            .unwrap_or_else(|| DASH.into())
     }
 
     fn percent(&self, share: Option<Ratio>) -> String {
@@ -40,7 +42,11 @@ impl Writer<'_> {
         match (now, before) {
             (Some(n), Some(b)) => {
                 let text = n.sub(b).round_text(1);
-                let text = if text.starts_with('-') || text == "0.0" { text } else { format!("+{text}") };
+                let text = if text.starts_with('-') || text == "0.0" {
+                    text
+                } else {
+                    format!("+{text}")
+                };
                 self.figure(text)
             }
             _ => DASH.into(),
@@ -52,7 +58,9 @@ impl Writer<'_> {
     }
 
     fn f64_text(&self, value: Option<f64>, decimals: u32) -> String {
-        value.map(|v| self.figure(round_f64_text(v, decimals))).unwrap_or_else(|| DASH.into())
+        value
+            .map(|v| self.figure(round_f64_text(v, decimals)))
+            .unwrap_or_else(|| DASH.into())
     }
 
     /// A catalog message by path (`dimension.pride`); the key itself when missing, so a
@@ -75,14 +83,19 @@ impl Writer<'_> {
         comments
             .iter()
             .map(|c| {
-                let day = chrono::DateTime::from_timestamp_micros(c.at).map(|t| self.format.date(t.date_naive()));
+                let day = chrono::DateTime::from_timestamp_micros(c.at)
+                    .map(|t| self.format.date(t.date_naive()));
                 json!({"text": c.text, "date": day.unwrap_or_default()})
             })
             .collect()
     }
 
     fn praised(&self, voices: &Voices) -> Vec<Value> {
-        voices.praised.iter().map(|(name, n)| json!({"name": name, "count": n})).collect()
+        voices
+            .praised
+            .iter()
+            .map(|(name, n)| json!({"name": name, "count": n}))
+            .collect()
     }
 }
 
@@ -142,7 +155,12 @@ fn touchpoint_row(w: &Writer, name: &str, sums: &CustomerSums) -> Value {
 }
 
 fn root_cause_bars(w: &Writer, touchpoints: &[(String, CustomerSums)]) -> Value {
-    let causes = [RootCause::Policy, RootCause::People, RootCause::Product, RootCause::Process];
+    let causes = [
+        RootCause::Policy,
+        RootCause::People,
+        RootCause::Product,
+        RootCause::Process,
+    ];
     json!({
         "kind": "bars",
         "categories": touchpoints.iter().map(|(name, _)| name).collect::<Vec<_>>(),
@@ -155,7 +173,9 @@ fn root_cause_bars(w: &Writer, touchpoints: &[(String, CustomerSums)]) -> Value 
 
 /// Funnel limits sampled along n (geometric steps: the curves bend most at small n).
 fn funnel_limits(w: &Writer, figures: &Figures, max_n: f64) -> Vec<Value> {
-    let Some(p0) = figures.funnel_centre else { return Vec::new() };
+    let Some(p0) = figures.funnel_centre else {
+        return Vec::new();
+    };
     let start = (figures.min_n.max(1)) as f64;
     let steps = 48;
     let ns: Vec<f64> = (0..=steps)
@@ -169,7 +189,10 @@ fn funnel_limits(w: &Writer, figures: &Figures, max_n: f64) -> Vec<Value> {
         })
         .collect();
     let branch = |pick: &dyn Fn(&crate::metrics::funnel::Limits) -> f64| -> Vec<[f64; 2]> {
-        ns.iter().zip(&limits).map(|(n, l)| [*n, 100.0 * pick(l)]).collect()
+        ns.iter()
+            .zip(&limits)
+            .map(|(n, l)| [*n, 100.0 * pick(l)])
+            .collect()
     };
     vec![
         json!({"label": w.word("chart.limit_95"), "branches": [branch(&|l| l.low_95), branch(&|l| l.high_95)]}),
@@ -178,7 +201,10 @@ fn funnel_limits(w: &Writer, figures: &Figures, max_n: f64) -> Vec<Value> {
 }
 
 pub fn executive(figures: &Figures, privacy: Privacy, language: &str, catalog: &Catalog) -> Value {
-    let w = Writer { format: &catalog.format, catalog };
+    let w = Writer {
+        format: &catalog.format,
+        catalog,
+    };
     let company = &figures.company;
     let c = &company.customer;
     let dist = figures.ce_distribution.as_ref();
@@ -192,23 +218,36 @@ pub fn executive(figures: &Figures, privacy: Privacy, language: &str, catalog: &
         .iter()
         .filter(|s| s.funnel_flag == FunnelFlag::AlarmLow || s.sustained_low)
         .collect();
-    exceptions.sort_by(|a, b| a.sums.customer.ce_index().cmp(&b.sums.customer.ce_index()));
+    exceptions.sort_by_key(|s| s.sums.customer.ce_index());
     let exception_row = |s: &SiteFigures| {
         json!({"site": s.info.site_name, "region": s.info.region, "ce_index": w.index(s.sums.customer.ce_index()),
                "ce_n": w.count(s.sums.customer.ce_n), "fully_engaged": w.percent(s.sums.customer.share(s.sums.customer.fully_engaged)),
                "flag": s.funnel_flag.as_str(), "sustained_low": s.sustained_low})
     };
-    let compared: Vec<&SiteFigures> = figures.sites.iter().filter(|s| s.sums.customer.ce_n >= figures.min_n).collect();
+    let compared: Vec<&SiteFigures> = figures
+        .sites
+        .iter()
+        .filter(|s| s.sums.customer.ce_n >= figures.min_n)
+        .collect();
     let funnel_points: Vec<[f64; 2]> = compared
         .iter()
-        .filter_map(|s| s.sums.customer.share(s.sums.customer.fully_engaged).map(|r| [s.sums.customer.ce_n as f64, 100.0 * r.to_f64()]))
+        .filter_map(|s| {
+            s.sums
+                .customer
+                .share(s.sums.customer.fully_engaged)
+                .map(|r| [s.sums.customer.ce_n as f64, 100.0 * r.to_f64()])
+        })
         .collect();
     let max_n = funnel_points.iter().map(|p| p[0]).fold(0.0, f64::max);
     let scatter: Vec<[f64; 2]> = figures
         .sites
         .iter()
-        .filter_map(|s| Some([privacy.ee_index(&s.sums.employee)?.to_f64(), s.sums.customer.ce_index()?.to_f64()]))
-        .filter(|_| true)
+        .filter_map(|s| {
+            Some([
+                privacy.ee_index(&s.sums.employee)?.to_f64(),
+                s.sums.customer.ce_index()?.to_f64(),
+            ])
+        })
         .collect();
     let quadrants: Vec<Value> = Quadrant::ALL
         .iter()
@@ -314,12 +353,24 @@ pub fn executive(figures: &Figures, privacy: Privacy, language: &str, catalog: &
     )
 }
 
-pub fn manager(figures: &Figures, site: &SiteFigures, privacy: Privacy, language: &str, catalog: &Catalog) -> Value {
-    let w = Writer { format: &catalog.format, catalog };
+pub fn manager(
+    figures: &Figures,
+    site: &SiteFigures,
+    privacy: Privacy,
+    language: &str,
+    catalog: &Catalog,
+) -> Value {
+    let w = Writer {
+        format: &catalog.format,
+        catalog,
+    };
     let c = &site.sums.customer;
     let prev = &site.sums.customer_prev;
     let company = &figures.company.customer;
-    let region = figures.regions.iter().find(|r| r.region == site.info.region);
+    let region = figures
+        .regions
+        .iter()
+        .find(|r| r.region == site.info.region);
     let dimensions: Vec<Value> = Dimension::ALL
         .iter()
         .map(|d| json!({"name": d.as_str(), "site": w.index(c.dimension_index(*d)), "company": w.index(company.dimension_index(*d)),
@@ -330,9 +381,16 @@ pub fn manager(figures: &Figures, site: &SiteFigures, privacy: Privacy, language
         .iter()
         .map(|el| json!({"name": el.as_str(), "site": w.index(privacy.element_index(e, *el))}))
         .collect();
-    let teams: Vec<&TeamFigures> = figures.teams.iter().filter(|t| t.info.site_id == site.info.site_id).collect();
+    let teams: Vec<&TeamFigures> = figures
+        .teams
+        .iter()
+        .filter(|t| t.info.site_id == site.info.site_id)
+        .collect();
     let unassigned = e.ee_n - teams.iter().map(|t| t.employee.ee_n).sum::<i128>();
-    let mut parts: Vec<(Option<&str>, i128)> = teams.iter().map(|t| (Some(t.info.team_id.as_str()), t.employee.ee_n)).collect();
+    let mut parts: Vec<(Option<&str>, i128)> = teams
+        .iter()
+        .map(|t| (Some(t.info.team_id.as_str()), t.employee.ee_n))
+        .collect();
     parts.push((None, unassigned));
     let hidden = privacy.suppressed_parts(&parts);
     let team_rows: Vec<Value> = teams
@@ -345,14 +403,24 @@ pub fn manager(figures: &Figures, site: &SiteFigures, privacy: Privacy, language
         })
         .collect();
     let headcount: i64 = teams.iter().filter_map(|t| t.info.headcount).sum();
-    let months: Vec<String> = figures.months.iter().map(|m| w.format.month_short(m)).collect();
+    let months: Vec<String> = figures
+        .months
+        .iter()
+        .map(|m| w.format.month_short(m))
+        .collect();
     let trend: Vec<Value> = months
         .iter()
         .zip(&site.trend)
         .zip(&figures.company_trend)
         .map(|((month, (n, value)), median)| json!({"month": month, "site": w.index(*value), "ce_n": w.count(*n), "company_median": w.index(*median)}))
         .collect();
-    let company_touchpoint = |name: &str| figures.touchpoints.iter().find(|(n, _)| n == name).and_then(|(_, s)| num(s.ce_index()));
+    let company_touchpoint = |name: &str| {
+        figures
+            .touchpoints
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, s)| num(s.ce_index()))
+    };
     let scorecard = site.scorecard.as_ref().map(|card| {
         let dec = |d: rust_decimal::Decimal, dp: u32| w.figure(d.round_dp(dp).to_string());
         json!({
@@ -461,8 +529,18 @@ pub fn manager(figures: &Figures, site: &SiteFigures, privacy: Privacy, language
     )
 }
 
-pub fn frontline(figures: &Figures, site: &SiteFigures, team: &TeamFigures, privacy: Privacy, language: &str, catalog: &Catalog) -> Value {
-    let w = Writer { format: &catalog.format, catalog };
+pub fn frontline(
+    figures: &Figures,
+    site: &SiteFigures,
+    team: &TeamFigures,
+    privacy: Privacy,
+    language: &str,
+    catalog: &Catalog,
+) -> Value {
+    let w = Writer {
+        format: &catalog.format,
+        catalog,
+    };
     let c = &team.customer;
     let weakest = Dimension::ALL
         .iter()
@@ -496,10 +574,23 @@ pub fn frontline(figures: &Figures, site: &SiteFigures, team: &TeamFigures, priv
 }
 
 pub fn hr(figures: &Figures, language: &str, catalog: &Catalog) -> Value {
-    let w = Writer { format: &catalog.format, catalog };
-    let cards: Vec<&SiteFigures> = figures.sites.iter().filter(|s| s.scorecard.is_some()).collect();
-    let insufficient = cards.iter().filter(|s| s.scorecard.as_ref().is_some_and(|c| c.status() != "ok")).count();
-    let flagged = cards.iter().filter(|s| s.scorecard.as_ref().is_some_and(|c| !c.flags.is_empty())).count();
+    let w = Writer {
+        format: &catalog.format,
+        catalog,
+    };
+    let cards: Vec<&SiteFigures> = figures
+        .sites
+        .iter()
+        .filter(|s| s.scorecard.is_some())
+        .collect();
+    let insufficient = cards
+        .iter()
+        .filter(|s| s.scorecard.as_ref().is_some_and(|c| c.status() != "ok"))
+        .count();
+    let flagged = cards
+        .iter()
+        .filter(|s| s.scorecard.as_ref().is_some_and(|c| !c.flags.is_empty()))
+        .count();
     merge(
         common(&w, figures, language),
         json!({"eligible": cards.len(), "insufficient": insufficient, "flagged": flagged}),

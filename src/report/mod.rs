@@ -6,4 +6,4 @@ mod context;
 mod plan;
 
 pub use catalog::{CatalogError, Catalogs};
-pub use plan::{Briefing, plan};
+pub use plan::{Briefing, Contexts, Subject, plan};

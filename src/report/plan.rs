@@ -7,49 +7,92 @@ use crate::config::{Audience, Job};
 use crate::metrics::Figures;
 use crate::metrics::employee::Privacy;
 
+/// Whose figures a briefing shows (indices into the run's figures).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Company,
+    Site(usize),
+    Team { site: usize, team: usize },
+    Payroll,
+}
+
 #[derive(Debug, Clone)]
 pub struct Briefing {
     /// Template folder under `reports/`.
     pub template: &'static str,
     /// `company`, `site:<id>`, `team:<id>` or `hr`.
     pub scope: String,
+    pub subject: Subject,
     pub recipients: Vec<String>,
+    /// The language of the briefing (a catalog under `reports/i18n/`).
     pub locale: String,
-    pub context: serde_json::Value,
     /// File name of the PDF (without extension), unique within the run.
     pub file_stem: String,
     pub with_pdf: bool,
     pub attach_scorecard_csv: bool,
 }
 
+/// What building a briefing's context needs; contexts are built when the briefing is
+/// rendered, so a run of thousands holds one per worker, not all of them.
+pub struct Contexts<'a> {
+    pub figures: &'a Figures,
+    pub catalogs: &'a Catalogs,
+    pub privacy: Privacy,
+}
+
+impl Contexts<'_> {
+    pub fn of(&self, briefing: &Briefing) -> serde_json::Value {
+        let (language, catalog) = self.catalogs.get(&briefing.locale);
+        let figures = self.figures;
+        match briefing.subject {
+            Subject::Company => context::executive(figures, self.privacy, language, catalog),
+            Subject::Site(site) => context::manager(
+                figures,
+                &figures.sites[site],
+                self.privacy,
+                language,
+                catalog,
+            ),
+            Subject::Team { site, team } => context::frontline(
+                figures,
+                &figures.sites[site],
+                &figures.teams[team],
+                self.privacy,
+                language,
+                catalog,
+            ),
+            Subject::Payroll => context::hr(figures, language, catalog),
+        }
+    }
+}
+
 /// The briefings of a job: executives read the configured language, managers and teams
 /// their site's locale.
-pub fn plan(job: &Job, figures: &Figures, catalogs: &Catalogs, language: &str, privacy: Privacy) -> Vec<Briefing> {
+pub fn plan(job: &Job, figures: &Figures, catalogs: &Catalogs, language: &str) -> Vec<Briefing> {
     let mut briefings = Vec::new();
-    let (language, executive_catalog) = catalogs.get(language);
+    let language = catalogs.get(language).0;
     match job.audience {
         Audience::Executive => briefings.push(Briefing {
             template: "executive",
             scope: "company".into(),
+            subject: Subject::Company,
             recipients: job.recipients.clone(),
             locale: language.to_string(),
-            context: context::executive(figures, privacy, language, executive_catalog),
             file_stem: "executive".into(),
             with_pdf: true,
             attach_scorecard_csv: false,
         }),
         Audience::Manager => {
-            for site in &figures.sites {
+            for (index, site) in figures.sites.iter().enumerate() {
                 if job.eligible_sites_only && site.scorecard.is_none() {
                     continue;
                 }
-                let (locale, catalog) = catalogs.get(&site.info.locale);
                 briefings.push(Briefing {
                     template: "manager",
                     scope: format!("site:{}", site.info.site_id),
+                    subject: Subject::Site(index),
                     recipients: vec![site.info.manager_email.clone()],
-                    locale: locale.to_string(),
-                    context: context::manager(figures, site, privacy, locale, catalog),
+                    locale: catalogs.get(&site.info.locale).0.to_string(),
                     file_stem: format!("site-{}", site.info.site_id),
                     with_pdf: true,
                     attach_scorecard_csv: false,
@@ -57,21 +100,26 @@ pub fn plan(job: &Job, figures: &Figures, catalogs: &Catalogs, language: &str, p
             }
         }
         Audience::Frontline => {
-            for team in &figures.teams {
-                let Some(site) = figures
+            for (team_index, team) in figures.teams.iter().enumerate() {
+                let Some(site_index) = figures
                     .sites
                     .iter()
-                    .find(|s| s.info.site_id == team.info.site_id)
+                    .position(|s| s.info.site_id == team.info.site_id)
                 else {
                     continue;
                 };
-                let (locale, catalog) = catalogs.get(&site.info.locale);
                 briefings.push(Briefing {
                     template: "frontline",
                     scope: format!("team:{}", team.info.team_id),
+                    subject: Subject::Team {
+                        site: site_index,
+                        team: team_index,
+                    },
                     recipients: vec![team.info.lead_email.clone()],
-                    locale: locale.to_string(),
-                    context: context::frontline(figures, site, team, privacy, locale, catalog),
+                    locale: catalogs
+                        .get(&figures.sites[site_index].info.locale)
+                        .0
+                        .to_string(),
                     file_stem: format!("team-{}", team.info.team_id),
                     with_pdf: true,
                     attach_scorecard_csv: false,
@@ -83,9 +131,9 @@ pub fn plan(job: &Job, figures: &Figures, catalogs: &Catalogs, language: &str, p
         briefings.push(Briefing {
             template: "hr",
             scope: "hr".into(),
+            subject: Subject::Payroll,
             recipients: job.hr_recipients.clone(),
             locale: language.to_string(),
-            context: context::hr(figures, language, executive_catalog),
             file_stem: "hr".into(),
             with_pdf: false,
             attach_scorecard_csv: true,
