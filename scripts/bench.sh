@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Benchmark of the foundation: builds the benchmark set once (5,000 sites, 12 months,
-# ≈10 M customer and ≈0.75 M employee responses) and times `run site-scorecards` and
-# `run comp-quarterly` with --exports-only (figures, CSV exports and manifest), three runs
-# each, printing every run and the median wall time and peak RSS. Needs GNU time
+# Benchmarks on the benchmark set (5,000 sites, 12 months, ≈10 M customer and ≈0.75 M
+# employee responses; built once into $BENCH_DATA):
+#   1. foundation: `run site-scorecards` and `run comp-quarterly` with --exports-only
+#      (figures, CSV exports and manifest);
+#   2. briefings: `run site-scorecards` in full — 5,000 manager scorecards rendered to PDF
+#      and written to the outbox — with the rendering stage's wall time and its p50 / p99
+#      time per PDF as the run reports them.
+# $BENCH_RUNS runs each (default 3); every run is printed, then the medians. Needs GNU time
 # (/usr/bin/time, Debian package `time`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,23 +14,39 @@ cargo build --release --quiet
 bin="${CARGO_TARGET_DIR:-target}/release/xbrief"
 data="${BENCH_DATA:-bench-data}"
 runs="${BENCH_RUNS:-3}"
+out="${BENCH_OUT:-bench-out}"
 if [ ! -f "$data/sites.parquet" ]; then
   /usr/bin/time -f "demo: %e s wall, %M KB peak RSS" \
     "$bin" demo --out "$data" --sites 5000 --months 12 --responses-per-site-month 167 --until 2026-10
 fi
+median() { sort -n | sed -n "$(( (runs + 1) / 2 ))p"; }
 timing=$(mktemp)
-for spec in "site-scorecards 2026-10" "comp-quarterly 2026-Q3"; do
-  set -- $spec
-  walls=(); rss=()
+log=$(mktemp)
+bench() { # name, job, period, extra flags
+  local name=$1 job=$2 period=$3; shift 3
+  local walls=() rss=() renders=() p50s=() p99s=()
   for _ in $(seq "$runs"); do
+    rm -rf "$out"
     /usr/bin/time -f "%e %M" -o "$timing" \
-      "$bin" run "$1" --period "$2" --data "$data" --out "${BENCH_OUT:-bench-out}" --exports-only 2>/dev/null
+      "$bin" run "$job" --period "$period" --data "$data" --out "$out" "$@" 2>"$log"
     read -r wall kb < "$timing"
-    echo "$1 $2: ${wall} s wall, $((kb / 1024)) MiB peak RSS"
+    line="$name: ${wall} s wall, $((kb / 1024)) MiB peak RSS"
+    if render=$(grep -o 'rendering: .*' "$log"); then
+      line="$line; $render"
+      renders+=("$(echo "$render" | awk '{print $2}')")
+      p50s+=("$(echo "$render" | awk '{print $7}')")
+      p99s+=("$(echo "$render" | awk '{print $10}')")
+    fi
+    echo "$line"
     walls+=("$wall"); rss+=("$kb")
   done
-  median_wall=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
-  median_rss=$(printf '%s\n' "${rss[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
-  echo "$1 median of $runs: ${median_wall} s wall, $((median_rss / 1024)) MiB peak RSS"
-done
-rm -f "$timing"
+  local summary="$name median of $runs: $(printf '%s\n' "${walls[@]}" | median) s wall, $(( $(printf '%s\n' "${rss[@]}" | median) / 1024 )) MiB peak RSS"
+  if [ ${#renders[@]} -gt 0 ]; then
+    summary="$summary; rendering $(printf '%s\n' "${renders[@]}" | median) s, p50 $(printf '%s\n' "${p50s[@]}" | median) ms, p99 $(printf '%s\n' "${p99s[@]}" | median) ms per PDF"
+  fi
+  echo "$summary"
+}
+bench "site-scorecards --exports-only" site-scorecards 2026-10 --exports-only
+bench "comp-quarterly --exports-only" comp-quarterly 2026-Q3 --exports-only
+bench "site-scorecards (5,000 PDFs and emails)" site-scorecards 2026-10
+rm -f "$timing" "$log"
