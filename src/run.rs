@@ -159,6 +159,13 @@ fn check_recipients(
     }
 }
 
+fn page(config: &Config) -> crate::render::Page {
+    match config.file.page_size {
+        crate::config::PageSize::A4 => crate::render::Page::A4,
+        crate::config::PageSize::Letter => crate::render::Page::LETTER,
+    }
+}
+
 fn privacy(config: &Config) -> Privacy {
     Privacy {
         min_group_size: config.file.privacy.min_group_size.into(),
@@ -238,7 +245,7 @@ pub fn preview(
             scope: scope.unwrap_or("any").to_string(),
             known: known.iter().take(8).copied().collect::<Vec<_>>().join(", "),
         })?;
-    let renderer = Renderer::load(reports, &[briefing.template], crate::render::Page::A4)?;
+    let renderer = Renderer::load(reports, &[briefing.template], page(config))?;
     let frame = PageFrame {
         title: job.name.clone(),
         period: period.to_string(),
@@ -374,7 +381,7 @@ fn produce(
         let mut audiences: Vec<&str> = briefings.iter().map(|b| b.template).collect();
         audiences.sort();
         audiences.dedup();
-        let renderer = Renderer::load(reports, &audiences, crate::render::Page::A4)?;
+        let renderer = Renderer::load(reports, &audiences, page(config))?;
         let frame = |title: &str| PageFrame {
             title: title.to_string(),
             period: period.to_string(),

@@ -15,6 +15,9 @@ pub struct ConfigFile {
     /// Language of the executive briefing.
     #[serde(default = "default_language")]
     pub language: Spanned<String>,
+    /// Paper size of the briefings.
+    #[serde(default)]
+    pub page_size: PageSize,
     pub data: DataSection,
     #[serde(default)]
     pub paths: PathsSection,
@@ -25,6 +28,14 @@ pub struct ConfigFile {
     pub scorecard: ScorecardSection,
     pub delivery: DeliverySection,
     pub jobs: BTreeMap<String, JobSection>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageSize {
+    #[default]
+    A4,
+    Letter,
 }
 
 fn default_language() -> Spanned<String> {

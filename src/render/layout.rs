@@ -277,3 +277,84 @@ pub fn paginate(fonts: &Fonts, page: &Page, blocks: &[Block]) -> Vec<Vec<Item>> 
     }
     pages
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(page: &[Item]) -> Vec<&str> {
+        page.iter()
+            .filter_map(|i| match i {
+                Item::Text { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn table(rows: usize) -> Block {
+        Block::Table {
+            header: vec!["Site name".into(), "Index".into()],
+            rows: (0..rows)
+                .map(|i| vec![format!("Site {i}"), format!("{i}.5")])
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_long_table_repeats_its_header_on_every_page() {
+        let fonts = Fonts::load();
+        let pages = paginate(&fonts, &Page::A4, &[table(150)]);
+        assert!(pages.len() >= 3, "{} pages", pages.len());
+        let mut seen = 0;
+        for page in &pages {
+            let t = texts(page);
+            assert_eq!(t[0], "Site name", "header first on every page");
+            assert_eq!(t.iter().filter(|x| **x == "Site name").count(), 1);
+            seen += t
+                .iter()
+                .filter(|x| x.starts_with("Site ") && **x != "Site name")
+                .count();
+        }
+        assert_eq!(seen, 150, "every row once");
+        for page in &pages {
+            for item in page {
+                if let Item::Text { y, .. } = item {
+                    assert!(
+                        *y >= Page::A4.body_bottom() - 1.0 && *y <= Page::A4.body_top(),
+                        "inside the body: {y}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_heading_moves_to_the_next_page_with_what_follows() {
+        let fonts = Fonts::load();
+        let line = Block::Paragraph {
+            text: "Filler".into(),
+        };
+        let line_height = match lay_out(&fonts, &Page::A4, &line) {
+            Laid::Whole { piece, .. } => piece.height,
+            _ => unreachable!(),
+        };
+        // leave 15–22 mm: room for the heading alone, not for it and the table's first row
+        let body = Page::A4.body_top() - Page::A4.body_bottom();
+        let count = ((body - 15.0) / line_height).floor() as usize;
+        assert!(body - count as f32 * line_height < 22.0);
+        let mut blocks = vec![line; count];
+        blocks.push(Block::Heading {
+            text: "Regions".into(),
+        });
+        blocks.push(table(3));
+        let pages = paginate(&fonts, &Page::A4, &blocks);
+        assert_eq!(pages.len(), 2);
+        let second = texts(&pages[1]);
+        assert_eq!(
+            &second[..2],
+            &["Regions", "Site name"],
+            "heading kept with its table"
+        );
+        assert!(!texts(&pages[0]).contains(&"Regions"));
+    }
+}
