@@ -1,6 +1,6 @@
 //! The command line: parse arguments, call the stages, report errors at the edge.
 
-use crate::config::Config;
+use crate::config::{Config, Transport};
 use crate::data::queries::QueryDir;
 use crate::demo::{self, DemoOptions};
 use crate::metrics::period::Period;
@@ -46,6 +46,32 @@ enum Command {
         /// Write the CSV exports and the manifest only: no PDFs, no email.
         #[arg(long)]
         exports_only: bool,
+        /// Send through this transport instead of the config's `delivery.transport`.
+        #[arg(long, value_enum)]
+        transport: Option<TransportArg>,
+    },
+    /// Runs and deliveries recorded in the state store, with status, attempts and last error.
+    History {
+        #[arg(long)]
+        job: Option<String>,
+        #[arg(long, value_parser = parse_period)]
+        period: Option<Period>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Sends one (job, period) briefing again to one of its recipients (recorded as a resend).
+    Resend {
+        job: String,
+        #[arg(long, value_parser = parse_period)]
+        period: Period,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        data: Option<PathBuf>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum)]
+        transport: Option<TransportArg>,
     },
     /// Write deterministic demo exports (same arguments → same bytes).
     /// Render one briefing to a PDF without sending anything.
@@ -85,6 +111,21 @@ enum Command {
         #[arg(long, value_parser = parse_period)]
         until: Option<Period>,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum TransportArg {
+    Smtp,
+    File,
+}
+
+impl From<TransportArg> for Transport {
+    fn from(t: TransportArg) -> Transport {
+        match t {
+            TransportArg::Smtp => Transport::Smtp,
+            TransportArg::File => Transport::File,
+        }
+    }
 }
 
 fn parse_period(text: &str) -> Result<Period, String> {
@@ -166,12 +207,13 @@ fn execute(cli: Cli) -> Result<(), String> {
                 data_dir: data,
                 out_dir: None,
                 exports_only: false,
+                transport: None,
             };
             ensure_demo(&config, &options)?;
             let scope = site
                 .map(|s| format!("site:{s}"))
                 .or(team.map(|t| format!("team:{t}")));
-            let preview = run::preview(&config, job, &options, scope.as_deref())
+            let preview = run::preview(&config, job, &options, run::Pick::Scope(scope.as_deref()))
                 .map_err(|e| format!("job {}: {e}", job.name))?;
             let pdf = preview.rendered.pdf.as_deref().unwrap_or_default();
             std::fs::write(&out, pdf)
@@ -229,6 +271,7 @@ fn execute(cli: Cli) -> Result<(), String> {
             data,
             out,
             exports_only,
+            transport,
         } => {
             let config = Config::load(&cli.config).map_err(|e| e.to_string())?;
             let names: Vec<String> = if all {
@@ -245,11 +288,27 @@ fn execute(cli: Cli) -> Result<(), String> {
                 data_dir: data,
                 out_dir: out,
                 exports_only,
+                transport: transport.map(Transport::from),
             };
             ensure_demo(&config, &options)?;
+            let mut undelivered = Vec::new();
             for job in selected {
                 let summary = run::run_job(&config, job, &options)
                     .map_err(|e| format!("job {}: {e}", job.name))?;
+                let d = &summary.delivered;
+                eprintln!(
+                    "{} {}: {} sent, {} already sent before, {} refused, {} still failing after retries",
+                    summary.job,
+                    summary.period,
+                    d.sent,
+                    d.skipped,
+                    d.failed.len(),
+                    d.pending.len()
+                );
+                for (to, error) in d.failed.iter().chain(&d.pending) {
+                    eprintln!("  not delivered to {to}: {error}");
+                    undelivered.push(format!("{} → {to}", summary.job));
+                }
                 eprintln!(
                     "{} {}: {} briefings, {} messages, outputs in {} ({:.2} s, peak RSS {:.0} MiB)",
                     summary.job,
@@ -269,7 +328,98 @@ fn execute(cli: Cli) -> Result<(), String> {
                     );
                 }
             }
+            if undelivered.is_empty() {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{} message(s) not delivered: {} (see `xbrief history`; the admins were notified)",
+                    undelivered.len(),
+                    undelivered.join(", ")
+                ))
+            }
+        }
+        Command::History { job, period, out } => {
+            let config = Config::load(&cli.config).map_err(|e| e.to_string())?;
+            let options = RunOptions {
+                period,
+                data_dir: None,
+                out_dir: out,
+                exports_only: false,
+                transport: None,
+            };
+            let state = run::state_dir(&config, &run::out_dir(&config, &options));
+            let ledger = crate::deliver::Ledger::open(&state).map_err(|e| e.to_string())?;
+            let period = period.map(|p| p.to_string());
+            let runs = ledger
+                .runs(job.as_deref(), period.as_deref())
+                .map_err(|e| e.to_string())?;
+            println!("runs ({}):", state.display());
+            for r in runs {
+                println!(
+                    "  {} {} {} {} → {} {}: {} sent, {} failed, {} skipped",
+                    r.run_id,
+                    r.job,
+                    r.period,
+                    r.started_at,
+                    r.finished_at.unwrap_or_else(|| "(unfinished)".into()),
+                    r.status,
+                    r.sent,
+                    r.failed,
+                    r.skipped
+                );
+            }
+            println!("deliveries:");
+            for d in ledger
+                .deliveries(job.as_deref(), period.as_deref())
+                .map_err(|e| e.to_string())?
+            {
+                let resend = if d.resend > 0 {
+                    format!(" (resend {})", d.resend)
+                } else {
+                    String::new()
+                };
+                println!(
+                    "  {} {} {}{}: {} after {} attempt(s){}{}",
+                    d.job,
+                    d.period,
+                    d.recipient,
+                    resend,
+                    d.status,
+                    d.attempts,
+                    d.sent_at.map(|t| format!(", sent {t}")).unwrap_or_default(),
+                    d.last_error
+                        .map(|e| format!(", last error: {e}"))
+                        .unwrap_or_default()
+                );
+            }
             Ok(())
+        }
+        Command::Resend {
+            job,
+            period,
+            to,
+            data,
+            out,
+            transport,
+        } => {
+            let config = Config::load(&cli.config).map_err(|e| e.to_string())?;
+            let job = find_job(&config, &job)?;
+            let options = RunOptions {
+                period: Some(period),
+                data_dir: data,
+                out_dir: out,
+                exports_only: false,
+                transport: transport.map(Transport::from),
+            };
+            let delivered = run::resend(&config, job, &options, &to)
+                .map_err(|e| format!("job {}: {e}", job.name))?;
+            match delivered.failed.iter().chain(&delivered.pending).next() {
+                None => {
+                    eprintln!("{} {period}: resent to {to}", job.name);
+                    Ok(())
+                }
+                Some((_, error)) => Err(format!("resend to {to} failed: {error}")),
+            }
         }
     }
 }

@@ -4,7 +4,10 @@
 
 use crate::config::{Config, Job};
 use crate::data::{DataError, ExportName, Exports};
-use crate::deliver::{Attachment, DeliveryError, Outbox, OutgoingMessage};
+use crate::deliver::{
+    self, Attachment, Delivered, DeliveryError, Envelope, Identity, Ledger, LedgerError,
+    OutgoingMessage, Retry, Sender, SettingsError, TransportSettings,
+};
 use crate::export::{self, Manifest, ManifestFile, ManifestInput, ManifestRecipient};
 use crate::metrics::employee::Privacy;
 use crate::metrics::period::Period;
@@ -31,6 +34,10 @@ pub enum RunError {
     Catalog(#[from] CatalogError),
     #[error(transparent)]
     Delivery(#[from] DeliveryError),
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    Transport(#[from] SettingsError),
     #[error(
         "job {job}: recipients outside delivery.allowed_domains or not valid addresses, nothing was sent: {addresses}"
     )]
@@ -53,6 +60,8 @@ pub struct RunOptions {
     pub data_dir: Option<PathBuf>,
     pub out_dir: Option<PathBuf>,
     pub exports_only: bool,
+    /// `run --transport`, over the config's `delivery.transport`.
+    pub transport: Option<crate::config::Transport>,
 }
 
 #[derive(Debug, Clone)]
@@ -62,6 +71,7 @@ pub struct RunSummary {
     pub folder: PathBuf,
     pub briefings: usize,
     pub messages: usize,
+    pub delivered: Delivered,
     pub seconds: f64,
     /// Rendering wall time and the median and 99th percentile time per PDF, in seconds.
     pub render: Option<RenderStats>,
@@ -201,6 +211,8 @@ fn compute_figures(
 
 /// One briefing rendered without sending or writing anything else.
 pub struct Preview {
+    pub period: Period,
+    pub file_stem: String,
     pub scope: String,
     pub locale: String,
     pub recipients: Vec<String>,
@@ -210,11 +222,19 @@ pub struct Preview {
 
 /// Renders the briefing of `job` for `scope` (`site:<id>`, `team:<id>`; the job's first
 /// briefing when `None`).
+/// Which briefing of a job: by scope (`site:<id>`, `team:<id>`; the first when `None`) or
+/// by one of its recipients.
+#[derive(Debug, Clone, Copy)]
+pub enum Pick<'a> {
+    Scope(Option<&'a str>),
+    Recipient(&'a str),
+}
+
 pub fn preview(
     config: &Config,
     job: &Job,
     options: &RunOptions,
-    scope: Option<&str>,
+    pick: Pick,
 ) -> Result<Preview, RunError> {
     let period = options.period.unwrap_or_else(|| {
         Period::last_complete(
@@ -239,10 +259,16 @@ pub fn preview(
     let briefing = briefings
         .iter()
         .filter(|b| b.with_pdf)
-        .find(|b| scope.is_none_or(|s| b.scope == s))
+        .find(|b| match pick {
+            Pick::Scope(scope) => scope.is_none_or(|s| b.scope == s),
+            Pick::Recipient(to) => b.recipients.iter().any(|r| r.eq_ignore_ascii_case(to)),
+        })
         .ok_or_else(|| RunError::Scope {
             job: job.name.clone(),
-            scope: scope.unwrap_or("any").to_string(),
+            scope: match pick {
+                Pick::Scope(scope) => scope.unwrap_or("any").to_string(),
+                Pick::Recipient(to) => to.to_string(),
+            },
             known: known.iter().take(8).copied().collect::<Vec<_>>().join(", "),
         })?;
     let renderer = Renderer::load(reports, &[briefing.template], page(config))?;
@@ -253,6 +279,8 @@ pub fn preview(
         footer: format!("preview · config {}", &config.sha256[..12]),
     };
     Ok(Preview {
+        period,
+        file_stem: briefing.file_stem.clone(),
         scope: briefing.scope.clone(),
         locale: briefing.locale.clone(),
         recipients: briefing.recipients.clone(),
@@ -261,6 +289,37 @@ pub fn preview(
     })
 }
 
+/// Where the state store lives: `paths.state`, else `<output>/state`.
+pub fn state_dir(config: &Config, out_dir: &Path) -> PathBuf {
+    config
+        .file
+        .paths
+        .state
+        .as_ref()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| out_dir.join("state"))
+}
+
+pub fn out_dir(config: &Config, options: &RunOptions) -> PathBuf {
+    options
+        .out_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&config.file.paths.output))
+}
+
+/// The transport of a run: config, `--transport`, then the XBRIEF_SMTP_* variables.
+pub fn transport(config: &Config, options: &RunOptions) -> Result<TransportSettings, RunError> {
+    let outbox = out_dir(config, options).join(&config.file.delivery.outbox);
+    Ok(deliver::resolve(
+        config,
+        options.transport,
+        outbox,
+        &|name| std::env::var(name).ok(),
+    )?)
+}
+
+/// Runs a job for its period: figures, exports, every briefing rendered, then the messages
+/// sent through the ledger. The run and its outcome are recorded in the state store.
 pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSummary, RunError> {
     let started = Instant::now();
     let started_at = Utc::now();
@@ -269,6 +328,54 @@ pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSu
     let period = options
         .period
         .unwrap_or_else(|| Period::last_complete(job.period_kind, today));
+    let transport = transport(config, options)?;
+    let out_dir = out_dir(config, options);
+    let ledger = Ledger::open(&state_dir(config, &out_dir))?;
+    ledger.start_run(&run_id, &job.name, &period.to_string())?;
+    let result = produce_and_send(
+        config, job, options, &transport, ledger, &run_id, started_at, period, &out_dir,
+    );
+    let ledger = Ledger::open(&state_dir(config, &out_dir))?;
+    match result {
+        Ok((folder, briefings, render, messages, delivered)) => {
+            let counts = [
+                messages,
+                delivered.sent,
+                delivered.failed.len() + delivered.pending.len(),
+                delivered.skipped,
+            ];
+            ledger.finish_run(&run_id, counts, None)?;
+            Ok(RunSummary {
+                job: job.name.clone(),
+                period,
+                folder,
+                briefings,
+                messages,
+                delivered,
+                seconds: started.elapsed().as_secs_f64(),
+                render,
+            })
+        }
+        Err(error) => {
+            ledger.finish_run(&run_id, [0; 4], Some(&error.to_string()))?;
+            Err(error)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+fn produce_and_send(
+    config: &Config,
+    job: &Job,
+    options: &RunOptions,
+    transport: &TransportSettings,
+    ledger: Ledger,
+    run_id: &str,
+    started_at: chrono::DateTime<Utc>,
+    period: Period,
+    out_dir: &Path,
+) -> Result<(PathBuf, usize, Option<RenderStats>, usize, Delivered), RunError> {
+    let started = Instant::now();
     let (mut exports, figures) = compute_figures(config, job, options, period)?;
     let privacy = privacy(config);
     tracing::info!(
@@ -277,11 +384,6 @@ pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSu
         "figures computed"
     );
     let hashes = exports.file_hashes()?;
-
-    let out_dir = options
-        .out_dir
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(&config.file.paths.output));
     let job_dir = out_dir.join(&job.name);
     let final_dir = job_dir.join(period.to_string());
     let staging = job_dir.join(format!(".{}.{}.partial", period, run_id));
@@ -290,10 +392,10 @@ pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSu
         detail: e.to_string(),
     })?;
     let result = produce(
-        config, job, options, &figures, &hashes, privacy, &staging, &run_id, started_at, period,
+        config, job, options, &figures, &hashes, privacy, &staging, run_id, started_at, period,
         &exports,
     );
-    let (outputs_messages, briefings, render) = match result {
+    let (messages, briefings, render) = match result {
         Ok(ok) => ok,
         Err(error) => {
             let _ = std::fs::remove_dir_all(&staging);
@@ -310,30 +412,111 @@ pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSu
         path: final_dir.clone(),
         detail: e.to_string(),
     })?;
-    let mut sent = 0;
-    if !outputs_messages.is_empty() {
-        let outbox = Outbox::open(&out_dir.join(&config.file.delivery.outbox))?;
-        let from = &config.file.delivery.from.value;
-        let reply_to = config
-            .file
-            .delivery
-            .reply_to
-            .as_ref()
-            .map(|r| r.value.as_str());
-        for message in &outputs_messages {
-            outbox.send(from, reply_to, message, &final_dir)?;
-            sent += 1;
-        }
+    let delivery = &config.file.delivery;
+    let retry = Retry::from(&delivery.retry);
+    let sender = Sender {
+        transport,
+        retry: &retry,
+        from: &delivery.from.value,
+        reply_to: delivery.reply_to.as_ref().map(|r| r.value.as_str()),
+        folder: &final_dir,
+        run_id,
+    };
+    let count = messages.len();
+    let envelopes = messages
+        .into_iter()
+        .map(|(message, artifact_sha256)| Envelope {
+            identity: Identity {
+                job: job.name.clone(),
+                period: period.to_string(),
+                recipient: message.to.clone(),
+                resend: 0,
+            },
+            message,
+            artifact_sha256,
+        })
+        .collect();
+    let (delivered, ledger) = sender.send(ledger, envelopes)?;
+    if !(delivered.failed.is_empty() && delivered.pending.is_empty()) {
+        notify_admins(config, job, period, run_id, &sender, ledger, &delivered);
     }
-    Ok(RunSummary {
-        job: job.name.clone(),
-        period,
-        folder: final_dir,
-        briefings,
-        messages: sent,
-        seconds: started.elapsed().as_secs_f64(),
-        render,
-    })
+    Ok((final_dir, briefings, render, count, delivered))
+}
+
+/// Tells `delivery.admins` which recipients did not get their briefing. Best effort: a
+/// notice that cannot be sent is logged, and the run's own exit status already says it.
+fn notify_admins(
+    config: &Config,
+    job: &Job,
+    period: Period,
+    run_id: &str,
+    sender: &Sender,
+    ledger: Ledger,
+    delivered: &Delivered,
+) {
+    let admins: Vec<String> = config
+        .file
+        .delivery
+        .admins
+        .iter()
+        .map(|a| a.value.clone())
+        .collect();
+    if admins.is_empty() {
+        return;
+    }
+    let context = serde_json::json!({
+        "job": job.name, "period": period.to_string(), "run_id": run_id,
+        "failed": delivered.failed.iter().map(|(r, e)| serde_json::json!({"recipient": r, "error": e})).collect::<Vec<_>>(),
+        "pending": delivered.pending.iter().map(|(r, e)| serde_json::json!({"recipient": r, "error": e})).collect::<Vec<_>>(),
+        "sent": delivered.sent,
+    });
+    let rendered = Renderer::load(
+        Path::new(&config.file.paths.reports),
+        &["notice"],
+        page(config),
+    )
+    .and_then(|r| {
+        r.render(
+            "notice",
+            &context,
+            PageFrame {
+                title: String::new(),
+                period: String::new(),
+                generated: String::new(),
+                footer: String::new(),
+            },
+            false,
+        )
+    });
+    let rendered = match rendered {
+        Ok(r) => r,
+        Err(error) => {
+            tracing::error!(%error, "cannot render the delivery notice");
+            return;
+        }
+    };
+    let envelopes = admins
+        .into_iter()
+        .map(|to| Envelope {
+            identity: Identity {
+                job: format!("{}#notice", job.name),
+                period: format!("{period}#{run_id}"),
+                recipient: to.clone(),
+                resend: 0,
+            },
+            message: OutgoingMessage {
+                to,
+                subject: rendered.subject.clone(),
+                text: rendered.text.clone(),
+                html: rendered.html.clone(),
+                attachments: Vec::new(),
+            },
+            artifact_sha256: String::new(),
+        })
+        .collect();
+    if let Err(error) = sender.send(ledger, envelopes) {
+        tracing::error!(%error, "cannot send the delivery notice");
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -349,7 +532,7 @@ fn produce(
     started_at: chrono::DateTime<Utc>,
     period: Period,
     exports: &Exports,
-) -> Result<(Vec<OutgoingMessage>, usize, Option<RenderStats>), RunError> {
+) -> Result<(Vec<(OutgoingMessage, String)>, usize, Option<RenderStats>), RunError> {
     let mut outputs = vec![
         write(
             &staging.join("sites.csv"),
@@ -405,7 +588,9 @@ fn produce(
         for (briefing, (rendered, pdf, _)) in briefings.iter().zip(rendered) {
             let mut attachments = Vec::new();
             let mut artifacts = Vec::new();
+            let mut artifact_hashes = Vec::new();
             if let Some(pdf) = pdf {
+                artifact_hashes.push(pdf.sha256.clone());
                 artifacts.push(pdf.path.clone());
                 attachments.push(Attachment {
                     file_name: pdf.path.clone(),
@@ -414,6 +599,7 @@ fn produce(
                 outputs.push(pdf);
             }
             if briefing.attach_scorecard_csv {
+                artifact_hashes.push(hex::encode(Sha256::digest(&scorecard_csv)));
                 artifacts.push("scorecard.csv".into());
                 attachments.push(Attachment {
                     file_name: "scorecard.csv".into(),
@@ -426,13 +612,16 @@ fn produce(
                     scope: briefing.scope.clone(),
                     artifacts: artifacts.clone(),
                 });
-                messages.push(OutgoingMessage {
-                    to: to.clone(),
-                    subject: rendered.subject.clone(),
-                    text: rendered.text.clone(),
-                    html: rendered.html.clone(),
-                    attachments: attachments.clone(),
-                });
+                messages.push((
+                    OutgoingMessage {
+                        to: to.clone(),
+                        subject: rendered.subject.clone(),
+                        text: rendered.text.clone(),
+                        html: rendered.html.clone(),
+                        attachments: attachments.clone(),
+                    },
+                    artifact_hashes.join(","),
+                ));
             }
             briefing_count += 1;
         }
@@ -531,6 +720,65 @@ fn render_all(
     });
     results.sort_by_key(|(index, _)| *index);
     results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// Sends one (job, period) briefing again to one of its recipients, recorded in the ledger
+/// as a resend. The briefing is rendered afresh into `<out>/<job>/<period>/resend/`.
+pub fn resend(
+    config: &Config,
+    job: &Job,
+    options: &RunOptions,
+    to: &str,
+) -> Result<Delivered, RunError> {
+    let transport = transport(config, options)?;
+    let out_dir = out_dir(config, options);
+    let ledger = Ledger::open(&state_dir(config, &out_dir))?;
+    let preview = preview(config, job, options, Pick::Recipient(to))?;
+    let identity = Identity {
+        job: job.name.clone(),
+        period: preview.period.to_string(),
+        recipient: to.to_string(),
+        resend: ledger.next_resend(&job.name, &preview.period.to_string(), to)?,
+    };
+    let folder = out_dir
+        .join(&job.name)
+        .join(preview.period.to_string())
+        .join("resend");
+    std::fs::create_dir_all(&folder).map_err(|e| RunError::Write {
+        path: folder.clone(),
+        detail: e.to_string(),
+    })?;
+    let name = format!("{}.pdf", preview.file_stem);
+    let pdf = write(
+        &folder.join(&name),
+        preview.rendered.pdf.as_deref().unwrap_or_default(),
+    )?;
+    let delivery = &config.file.delivery;
+    let retry = Retry::from(&delivery.retry);
+    let run_id = uuid::Uuid::new_v4().to_string();
+    let sender = Sender {
+        transport: &transport,
+        retry: &retry,
+        from: &delivery.from.value,
+        reply_to: delivery.reply_to.as_ref().map(|r| r.value.as_str()),
+        folder: &folder,
+        run_id: &run_id,
+    };
+    let envelope = Envelope {
+        identity,
+        message: OutgoingMessage {
+            to: to.to_string(),
+            subject: preview.rendered.subject,
+            text: preview.rendered.text,
+            html: preview.rendered.html,
+            attachments: vec![Attachment {
+                file_name: name,
+                content_type: "application/pdf",
+            }],
+        },
+        artifact_sha256: pdf.sha256,
+    };
+    Ok(sender.send(ledger, vec![envelope])?.0)
 }
 
 /// Peak resident set size of this process, in MiB.

@@ -114,5 +114,8 @@ fn a_missing_column_fails_before_anything_is_written() {
         message.contains("teams.parquet") && message.contains("`team_name` is missing"),
         "{message}"
     );
-    assert!(!out.exists(), "nothing is written for a failed run");
+    assert!(
+        !out.join("outbox").exists() && !out.join("site-scorecards").exists(),
+        "nothing is written for a failed run (the state store records it)"
+    );
 }

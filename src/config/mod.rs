@@ -5,4 +5,7 @@ mod load;
 mod model;
 
 pub use load::{ComponentPolicy, Config, ConfigError, Job, LoadError, ScorecardPolicy};
-pub use model::{Audience, ComponentName, ConfigFile, ExportPaths, PageSize, PeriodRule};
+pub use model::{
+    Audience, ComponentName, ConfigFile, ExportPaths, PageSize, PeriodRule, RetrySection,
+    SmtpSection, SmtpTls, Transport,
+};

@@ -88,6 +88,8 @@ pub struct PathsSection {
     pub queries: String,
     pub reports: String,
     pub output: String,
+    /// The state store (runs and the delivery ledger); default: `<output>/state`.
+    pub state: Option<String>,
 }
 
 impl Default for PathsSection {
@@ -96,6 +98,7 @@ impl Default for PathsSection {
             queries: "queries".into(),
             reports: "reports".into(),
             output: "out".into(),
+            state: None,
         }
     }
 }
@@ -187,6 +190,70 @@ pub struct DeliverySection {
     pub allowed_domains: Vec<Spanned<String>>,
     #[serde(default)]
     pub admins: Vec<Spanned<String>>,
+    /// The SMTP server, for `transport: smtp` (host, port and TLS also from XBRIEF_SMTP_*).
+    #[serde(default)]
+    pub smtp: Option<SmtpSection>,
+    #[serde(default)]
+    pub retry: RetrySection,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSection {
+    pub host: String,
+    /// Default: 587 with STARTTLS, 465 with implicit TLS, 25 without TLS.
+    #[serde(default)]
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub tls: SmtpTls,
+    /// Names of the environment variables holding the credentials (never the values).
+    #[serde(default)]
+    pub username_env: Option<String>,
+    #[serde(default)]
+    pub password_env: Option<String>,
+    /// Connections kept open and used in parallel.
+    #[serde(default = "default_connections")]
+    pub connections: u32,
+    #[serde(default = "default_timeout")]
+    pub timeout_seconds: u64,
+}
+
+fn default_connections() -> u32 {
+    8
+}
+
+fn default_timeout() -> u64 {
+    30
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpTls {
+    #[default]
+    Starttls,
+    Tls,
+    /// Plain SMTP: accepted for a server on this machine only.
+    None,
+}
+
+/// Temporary failures are retried with exponential backoff (doubling from `initial_ms`,
+/// capped at `max_ms`, with ±50 % jitter), `attempts` times in all.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetrySection {
+    pub attempts: u32,
+    pub initial_ms: u64,
+    pub max_ms: u64,
+}
+
+impl Default for RetrySection {
+    fn default() -> Self {
+        RetrySection {
+            attempts: 6,
+            initial_ms: 500,
+            max_ms: 30_000,
+        }
+    }
 }
 
 fn default_outbox() -> String {
@@ -198,6 +265,7 @@ fn default_outbox() -> String {
 pub enum Transport {
     #[default]
     File,
+    Smtp,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -2,7 +2,9 @@
 
 use lettre::Message;
 use lettre::message::header::ContentType;
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Attachment as MimeAttachment, Mailbox, MultiPart, SinglePart};
+use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// A file of the run's output folder, attached under its own name. Messages carry names,
@@ -22,6 +24,40 @@ pub struct OutgoingMessage {
     pub attachments: Vec<Attachment>,
 }
 
+/// Who a message is for, for the ledger and the receiving side: one (job, period,
+/// recipient) has one idempotency key; each resend gets its own Message-ID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub job: String,
+    pub period: String,
+    pub recipient: String,
+    /// 0 for the run's own delivery, 1… for an admin's resends.
+    pub resend: u32,
+}
+
+const IDEMPOTENCY: HeaderName = HeaderName::new_from_ascii_str("X-Xbrief-Idempotency-Key");
+const RESEND: HeaderName = HeaderName::new_from_ascii_str("X-Xbrief-Resend");
+
+impl Identity {
+    /// SHA-256 of job, period and recipient (lowercased), hex.
+    pub fn idempotency_key(&self) -> String {
+        let mut hash = Sha256::new();
+        for part in [
+            &self.job,
+            &self.period,
+            &self.recipient.to_ascii_lowercase(),
+        ] {
+            hash.update(part.as_bytes());
+            hash.update([0]);
+        }
+        hex::encode(hash.finalize())
+    }
+
+    pub fn message_id(&self) -> String {
+        format!("<{}.{}@xbrief>", &self.idempotency_key()[..32], self.resend)
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum MessageError {
     #[error("invalid address `{address}`: {detail}")]
@@ -38,6 +74,7 @@ pub fn build(
     reply_to: Option<&str>,
     message: &OutgoingMessage,
     folder: &Path,
+    identity: &Identity,
 ) -> Result<Message, MessageError> {
     let mailbox = |address: &str| -> Result<Mailbox, MessageError> {
         address
@@ -50,7 +87,12 @@ pub fn build(
     let mut builder = Message::builder()
         .from(mailbox(from)?)
         .to(mailbox(&message.to)?)
-        .subject(&message.subject);
+        .subject(&message.subject)
+        .message_id(Some(identity.message_id()))
+        .raw_header(HeaderValue::new(IDEMPOTENCY, identity.idempotency_key()));
+    if identity.resend > 0 {
+        builder = builder.raw_header(HeaderValue::new(RESEND, identity.resend.to_string()));
+    }
     if let Some(reply_to) = reply_to {
         builder = builder.reply_to(mailbox(reply_to)?);
     }

@@ -1,7 +1,12 @@
-//! Delivery: build the MIME messages and hand them to a transport.
+//! Delivery: the MIME messages, the transports (the file outbox and pooled SMTP), and the
+//! ledger that makes each (job, period, recipient) get its briefing once.
 
+mod dispatch;
+mod ledger;
 mod message;
-mod outbox;
+mod settings;
 
-pub use message::{Attachment, OutgoingMessage, build};
-pub use outbox::{DeliveryError, Outbox};
+pub use dispatch::{Delivered, DeliveryError, Envelope, Sender};
+pub use ledger::{DeliveryRow, Ledger, LedgerError, RunRow};
+pub use message::{Attachment, Identity, OutgoingMessage, build};
+pub use settings::{Retry, SettingsError, SmtpSettings, TransportSettings, resolve};

@@ -1,0 +1,323 @@
+//! The delivery ledger in the state store (SQLite, WAL): which (job, period, recipient)
+//! got its message, with attempts, last error and Message-ID, and the runs themselves.
+//! Outcomes are written by a thread of their own, so sends never wait for the disk.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+const SCHEMA: &str = include_str!("ledger.sql");
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("state store {path}: {detail}")]
+    Store { path: PathBuf, detail: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Sent,
+    /// A permanent refusal (5xx): not retried.
+    Failed,
+    /// Temporary failures outlasted the retries: a later run tries again.
+    Pending,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Sent => "sent",
+            Status::Failed => "failed",
+            Status::Pending => "pending",
+        }
+    }
+}
+
+/// One message's outcome.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub job: String,
+    pub period: String,
+    pub recipient: String,
+    pub resend: u32,
+    pub artifact_sha256: String,
+    pub status: Status,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub message_id: String,
+    pub run_id: String,
+}
+
+/// A delivery as `history` lists it.
+#[derive(Debug, Clone)]
+pub struct DeliveryRow {
+    pub job: String,
+    pub period: String,
+    pub recipient: String,
+    pub resend: u32,
+    pub status: String,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub sent_at: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunRow {
+    pub run_id: String,
+    pub job: String,
+    pub period: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub status: String,
+    pub sent: u32,
+    pub failed: u32,
+    pub skipped: u32,
+}
+
+pub struct Ledger {
+    path: PathBuf,
+    connection: Connection,
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl Ledger {
+    /// Opens (creating) the state store in `dir`.
+    pub fn open(dir: &Path) -> Result<Ledger, LedgerError> {
+        let path = dir.join("xbrief.sqlite");
+        let fail = |detail: String| LedgerError::Store {
+            path: path.clone(),
+            detail,
+        };
+        std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
+        let connection = Connection::open(&path).map_err(|e| fail(e.to_string()))?;
+        connection
+            .busy_timeout(std::time::Duration::from_secs(10))
+            .and_then(|_| connection.execute_batch(SCHEMA))
+            .map_err(|e| fail(e.to_string()))?;
+        Ok(Ledger { path, connection })
+    }
+
+    fn fail(&self, e: rusqlite::Error) -> LedgerError {
+        LedgerError::Store {
+            path: self.path.clone(),
+            detail: e.to_string(),
+        }
+    }
+
+    /// Recipients of (job, period) whose run delivery is already sent.
+    pub fn sent(
+        &self,
+        job: &str,
+        period: &str,
+    ) -> Result<std::collections::HashSet<String>, LedgerError> {
+        let mut statement = self
+            .connection
+            .prepare_cached("SELECT lower(recipient) FROM deliveries WHERE job = ?1 AND period = ?2 AND resend = 0 AND status = 'sent'")
+            .map_err(|e| self.fail(e))?;
+        let rows = statement
+            .query_map(params![job, period], |row| row.get::<_, String>(0))
+            .map_err(|e| self.fail(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
+    }
+
+    /// The next resend number for a recipient.
+    pub fn next_resend(
+        &self,
+        job: &str,
+        period: &str,
+        recipient: &str,
+    ) -> Result<u32, LedgerError> {
+        self.connection
+            .query_row(
+                "SELECT coalesce(max(resend), 0) + 1 FROM deliveries WHERE job = ?1 AND period = ?2 AND lower(recipient) = lower(?3)",
+                params![job, period, recipient],
+                |row| row.get(0),
+            )
+            .map_err(|e| self.fail(e))
+    }
+
+    pub fn start_run(&self, run_id: &str, job: &str, period: &str) -> Result<(), LedgerError> {
+        self.connection
+            .execute(
+                "INSERT INTO runs (run_id, job, period, started_at, status) VALUES (?1, ?2, ?3, ?4, 'running')",
+                params![run_id, job, period, now()],
+            )
+            .map(|_| ())
+            .map_err(|e| self.fail(e))
+    }
+
+    pub fn finish_run(
+        &self,
+        run_id: &str,
+        counts: [usize; 4],
+        error: Option<&str>,
+    ) -> Result<(), LedgerError> {
+        let [messages, sent, failed, skipped] = counts.map(|c| c as i64);
+        let status = if error.is_some() || failed > 0 {
+            "failed"
+        } else {
+            "succeeded"
+        };
+        self.connection
+            .execute(
+                "UPDATE runs SET finished_at = ?2, status = ?3, messages = ?4, sent = ?5, failed = ?6, skipped = ?7, error = ?8 WHERE run_id = ?1",
+                params![run_id, now(), status, messages, sent, failed, skipped, error],
+            )
+            .map(|_| ())
+            .map_err(|e| self.fail(e))
+    }
+
+    pub fn record(&self, outcome: &Outcome) -> Result<(), LedgerError> {
+        upsert(&self.connection, outcome).map_err(|e| self.fail(e))
+    }
+
+    /// Moves the ledger to a writer thread: outcomes sent to the returned channel are
+    /// committed in batches of whatever is queued; joining the handle flushes them all.
+    pub fn writer(
+        self,
+    ) -> (
+        mpsc::Sender<Outcome>,
+        JoinHandle<Result<Ledger, LedgerError>>,
+    ) {
+        let (sender, receiver) = mpsc::channel::<Outcome>();
+        let handle = std::thread::spawn(move || {
+            let mut ledger = self;
+            while let Ok(first) = receiver.recv() {
+                let mut batch = vec![first];
+                batch.extend(receiver.try_iter().take(1024));
+                let transaction =
+                    ledger
+                        .connection
+                        .transaction()
+                        .map_err(|e| LedgerError::Store {
+                            path: ledger.path.clone(),
+                            detail: e.to_string(),
+                        })?;
+                for outcome in &batch {
+                    upsert(&transaction, outcome).map_err(|e| LedgerError::Store {
+                        path: ledger.path.clone(),
+                        detail: e.to_string(),
+                    })?;
+                }
+                transaction.commit().map_err(|e| LedgerError::Store {
+                    path: ledger.path.clone(),
+                    detail: e.to_string(),
+                })?;
+            }
+            Ok(ledger)
+        });
+        (sender, handle)
+    }
+
+    pub fn runs(
+        &self,
+        job: Option<&str>,
+        period: Option<&str>,
+    ) -> Result<Vec<RunRow>, LedgerError> {
+        let mut statement = self
+            .connection
+            .prepare(
+                "SELECT run_id, job, period, started_at, finished_at, status, sent, failed, skipped FROM runs
+                 WHERE (?1 IS NULL OR job = ?1) AND (?2 IS NULL OR period = ?2) ORDER BY started_at",
+            )
+            .map_err(|e| self.fail(e))?;
+        let rows = statement
+            .query_map(params![job, period], |r| {
+                Ok(RunRow {
+                    run_id: r.get(0)?,
+                    job: r.get(1)?,
+                    period: r.get(2)?,
+                    started_at: r.get(3)?,
+                    finished_at: r.get(4)?,
+                    status: r.get(5)?,
+                    sent: r.get(6)?,
+                    failed: r.get(7)?,
+                    skipped: r.get(8)?,
+                })
+            })
+            .map_err(|e| self.fail(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
+    }
+
+    pub fn deliveries(
+        &self,
+        job: Option<&str>,
+        period: Option<&str>,
+    ) -> Result<Vec<DeliveryRow>, LedgerError> {
+        let mut statement = self
+            .connection
+            .prepare(
+                "SELECT job, period, recipient, resend, status, attempts, last_error, sent_at FROM deliveries
+                 WHERE (?1 IS NULL OR job = ?1) AND (?2 IS NULL OR period = ?2) ORDER BY job, period, recipient, resend",
+            )
+            .map_err(|e| self.fail(e))?;
+        let rows = statement
+            .query_map(params![job, period], |r| {
+                Ok(DeliveryRow {
+                    job: r.get(0)?,
+                    period: r.get(1)?,
+                    recipient: r.get(2)?,
+                    resend: r.get(3)?,
+                    status: r.get(4)?,
+                    attempts: r.get(5)?,
+                    last_error: r.get(6)?,
+                    sent_at: r.get(7)?,
+                })
+            })
+            .map_err(|e| self.fail(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
+    }
+
+    /// The status of one delivery, for tests and resends.
+    pub fn status(
+        &self,
+        job: &str,
+        period: &str,
+        recipient: &str,
+    ) -> Result<Option<String>, LedgerError> {
+        self.connection
+            .query_row(
+                "SELECT status FROM deliveries WHERE job = ?1 AND period = ?2 AND lower(recipient) = lower(?3) AND resend = 0",
+                params![job, period, recipient],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.fail(e))
+    }
+}
+
+/// Inserts or updates one delivery (on the ledger's connection or a transaction).
+fn upsert(connection: &Connection, outcome: &Outcome) -> rusqlite::Result<()> {
+    let stamp = now();
+    let sent_at = (outcome.status == Status::Sent).then_some(stamp.as_str());
+    connection
+        .prepare_cached(
+                "INSERT INTO deliveries (job, period, recipient, resend, artifact_sha256, status, attempts, last_error,
+                                         message_id, sent_at, run_id, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                 ON CONFLICT (job, period, recipient, resend) DO UPDATE SET
+                     artifact_sha256 = excluded.artifact_sha256, status = excluded.status,
+                     attempts = deliveries.attempts + excluded.attempts, last_error = excluded.last_error,
+                     message_id = excluded.message_id, sent_at = excluded.sent_at,
+                     run_id = excluded.run_id, updated_at = excluded.updated_at",
+            )?
+            .execute(params![
+                outcome.job,
+                outcome.period,
+                outcome.recipient,
+                outcome.resend,
+                outcome.artifact_sha256,
+                outcome.status.as_str(),
+                outcome.attempts,
+                outcome.last_error,
+                outcome.message_id,
+                sent_at,
+                outcome.run_id,
+                stamp
+            ])
+            .map(|_| ())
+}

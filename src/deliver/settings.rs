@@ -1,0 +1,137 @@
+//! The transport a run uses: the config's `delivery`, then `run --transport`, then the
+//! XBRIEF_SMTP_HOST / _PORT / _TLS environment variables for operators and tests.
+
+use crate::config::{Config, RetrySection, SmtpTls, Transport};
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum SettingsError {
+    #[error("transport smtp needs `delivery.smtp.host` in the config or XBRIEF_SMTP_HOST")]
+    NoHost,
+    #[error("invalid {name} `{value}`: expected {expected}")]
+    Env {
+        name: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    #[error(
+        "plain SMTP (tls: none) is allowed to this machine only, not to `{host}`: use starttls or tls"
+    )]
+    PlainRemote { host: String },
+    #[error("environment variable {name} (named by delivery.smtp.{key}) is not set")]
+    Credential { name: String, key: &'static str },
+}
+
+#[derive(Debug, Clone)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    /// Read from the environment variables the config names; never logged.
+    pub credentials: Option<(String, String)>,
+    pub connections: u32,
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub enum TransportSettings {
+    Outbox(PathBuf),
+    Smtp(SmtpSettings),
+}
+
+#[derive(Debug, Clone)]
+pub struct Retry {
+    pub attempts: u32,
+    pub initial: Duration,
+    pub max: Duration,
+}
+
+impl From<&RetrySection> for Retry {
+    fn from(r: &RetrySection) -> Retry {
+        Retry {
+            attempts: r.attempts.max(1),
+            initial: Duration::from_millis(r.initial_ms),
+            max: Duration::from_millis(r.max_ms.max(r.initial_ms)),
+        }
+    }
+}
+
+fn is_local(host: &str) -> bool {
+    matches!(host, "localhost" | "127.0.0.1" | "::1" | "[::1]")
+}
+
+/// Resolves the transport; `env` reads an environment variable (injected for tests).
+pub fn resolve(
+    config: &Config,
+    transport: Option<Transport>,
+    outbox: PathBuf,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<TransportSettings, SettingsError> {
+    let delivery = &config.file.delivery;
+    if transport.unwrap_or(delivery.transport) == Transport::File {
+        return Ok(TransportSettings::Outbox(outbox));
+    }
+    let section = delivery.smtp.as_ref();
+    let host = env("XBRIEF_SMTP_HOST")
+        .or_else(|| section.map(|s| s.host.clone()))
+        .ok_or(SettingsError::NoHost)?;
+    let tls = match env("XBRIEF_SMTP_TLS") {
+        Some(value) => match value.as_str() {
+            "starttls" => SmtpTls::Starttls,
+            "tls" => SmtpTls::Tls,
+            "none" => SmtpTls::None,
+            _ => {
+                return Err(SettingsError::Env {
+                    name: "XBRIEF_SMTP_TLS",
+                    value,
+                    expected: "starttls, tls or none",
+                });
+            }
+        },
+        None => section.map(|s| s.tls).unwrap_or_default(),
+    };
+    if tls == SmtpTls::None && !is_local(&host) {
+        return Err(SettingsError::PlainRemote { host });
+    }
+    let port = match env("XBRIEF_SMTP_PORT") {
+        Some(value) => value.parse().map_err(|_| SettingsError::Env {
+            name: "XBRIEF_SMTP_PORT",
+            value,
+            expected: "a port number",
+        })?,
+        None => section.and_then(|s| s.port).unwrap_or(match tls {
+            SmtpTls::Starttls => 587,
+            SmtpTls::Tls => 465,
+            SmtpTls::None => 25,
+        }),
+    };
+    let credential =
+        |name: &Option<String>, key: &'static str| -> Result<Option<String>, SettingsError> {
+            match name {
+                None => Ok(None),
+                Some(name) => env(name)
+                    .map(Some)
+                    .ok_or_else(|| SettingsError::Credential {
+                        name: name.clone(),
+                        key,
+                    }),
+            }
+        };
+    let user = credential(
+        &section.and_then(|s| s.username_env.clone()),
+        "username_env",
+    )?;
+    let password = credential(
+        &section.and_then(|s| s.password_env.clone()),
+        "password_env",
+    )?;
+    Ok(TransportSettings::Smtp(SmtpSettings {
+        host,
+        port,
+        tls,
+        credentials: user.zip(password),
+        connections: section.map_or(8, |s| s.connections.max(1)),
+        timeout: Duration::from_secs(section.map_or(30, |s| s.timeout_seconds.max(1))),
+    }))
+}
