@@ -70,10 +70,15 @@ fn assert_fails(dir: &Path, expected: &[&str]) {
     }
     // only the state store records the failed run
     let written: Vec<String> = match std::fs::read_dir(&out) {
-        Ok(entries) => entries.map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect(),
+        Ok(entries) => entries
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect(),
         Err(_) => Vec::new(),
     };
-    assert!(written.iter().all(|name| name == "state"), "a failed run writes nothing: {written:?} {message}");
+    assert!(
+        written.iter().all(|name| name == "state"),
+        "a failed run writes nothing: {written:?} {message}"
+    );
 }
 
 #[test]

@@ -135,6 +135,9 @@ impl Sender<'_> {
         todo: &[Envelope],
         record: &std::sync::mpsc::Sender<Outcome>,
     ) -> Result<Vec<Outcome>, DeliveryError> {
+        if todo.is_empty() {
+            return Ok(Vec::new());
+        }
         std::fs::create_dir_all(dir).map_err(|e| DeliveryError::Outbox {
             dir: dir.to_path_buf(),
             detail: e.to_string(),
