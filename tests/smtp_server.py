@@ -14,6 +14,7 @@ Prints "PORT <n>" when it listens.
 import argparse
 import asyncio
 import os
+import socket
 import threading
 
 from aiosmtpd.controller import Controller
@@ -79,8 +80,13 @@ def main():
     parser.add_argument("--count-only", action="store_true")
     args = parser.parse_args()
     os.makedirs(args.store, exist_ok=True)
+    port = args.port
+    if port == 0:  # aiosmtpd cannot listen on port 0: take a free one
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
     controller = Controller(
-        Handler(args), hostname="127.0.0.1", port=args.port,
+        Handler(args), hostname="127.0.0.1", port=port,
         server_kwargs={"data_size_limit": 64 * 1024 * 1024},
     )
     controller.start()

@@ -46,6 +46,8 @@ pub struct Delivered {
     pub failed: Vec<(String, String)>,
     /// (recipient, error) still failing temporarily after every retry.
     pub pending: Vec<(String, String)>,
+    /// Wall time of sending, outcomes recorded.
+    pub seconds: f64,
 }
 
 pub struct Sender<'a> {
@@ -87,6 +89,7 @@ impl Sender<'_> {
         ledger: Ledger,
         envelopes: Vec<Envelope>,
     ) -> Result<(Delivered, Ledger), DeliveryError> {
+        let started = std::time::Instant::now();
         let mut delivered = Delivered::default();
         let mut sent_before = std::collections::HashMap::new();
         let mut todo = Vec::new();
@@ -126,6 +129,7 @@ impl Sender<'_> {
         }
         delivered.failed.sort();
         delivered.pending.sort();
+        delivered.seconds = started.elapsed().as_secs_f64();
         Ok((delivered, ledger))
     }
 
