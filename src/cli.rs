@@ -297,10 +297,12 @@ fn execute(cli: Cli) -> Result<(), String> {
                     .map_err(|e| format!("job {}: {e}", job.name))?;
                 let d = &summary.delivered;
                 eprintln!(
-                    "{} {}: {} sent, {} already sent before, {} refused, {} still failing after retries",
+                    "{} {}: {} sent in {:.2} s ({:.0}/s), {} already sent before, {} refused, {} still failing after retries",
                     summary.job,
                     summary.period,
                     d.sent,
+                    d.seconds,
+                    d.sent as f64 / d.seconds.max(1e-9),
                     d.skipped,
                     d.failed.len(),
                     d.pending.len()
