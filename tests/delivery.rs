@@ -236,7 +236,8 @@ fn every_message_arrives_once_and_the_eml_is_the_same_document() {
     let again = setup.run(server.port);
     assert!(again.status.success(), "{}", stderr(&again));
     assert!(
-        stderr(&again).contains(&format!("0 sent, {} already sent before", managers.len())),
+        stderr(&again).contains(": 0 sent in ")
+            && stderr(&again).contains(&format!("), {} already sent before", managers.len())),
         "{}",
         stderr(&again)
     );
@@ -461,7 +462,8 @@ fn killed_mid_send_and_restarted_every_recipient_gets_exactly_one_message() {
     let output = setup.run(server.port);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
-        stderr(&output).contains("120 sent, 80 already sent before"),
+        stderr(&output).contains(": 120 sent in ")
+            && stderr(&output).contains("), 80 already sent before"),
         "{}",
         stderr(&output)
     );
