@@ -77,6 +77,10 @@ pub struct RunSummary {
     pub render: Option<RenderStats>,
 }
 
+/// What a run produced: each message with the hash of its artifacts, the briefing count
+/// and the rendering times.
+type Produced = (Vec<(OutgoingMessage, String)>, usize, Option<RenderStats>);
+
 #[derive(Debug, Clone, Copy)]
 pub struct RenderStats {
     pub seconds: f64,
@@ -193,7 +197,7 @@ fn compute_figures(
     let data_dir = data_dir(config, options);
     let patterns = export_patterns(config, &data_dir);
     let queries = crate::data::queries::QueryDir::new(Path::new(&config.file.paths.queries));
-    let exports = Exports::open(&patterns, queries)?;
+    let exports = Exports::open(&patterns, queries, config.file.data.memory_limit.as_deref())?;
     let figures = metrics::compute(
         &exports,
         &MetricsRequest {
@@ -532,7 +536,7 @@ fn produce(
     started_at: chrono::DateTime<Utc>,
     period: Period,
     exports: &Exports,
-) -> Result<(Vec<(OutgoingMessage, String)>, usize, Option<RenderStats>), RunError> {
+) -> Result<Produced, RunError> {
     let mut outputs = vec![
         write(
             &staging.join("sites.csv"),

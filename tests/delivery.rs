@@ -420,7 +420,7 @@ fn a_server_down_at_the_start_is_waited_for() {
         "{ attempts: 12, initial_ms: 100, max_ms: 1000 }",
     );
     let port = free_port();
-    let mut run = setup
+    let run = setup
         .command(port, "smtp", &setup.out())
         .stderr(Stdio::piped())
         .spawn()

@@ -56,6 +56,9 @@ pub struct DataSection {
     pub demo_if_missing: bool,
     #[serde(default)]
     pub exports: ExportPaths,
+    /// Cap on DuckDB's memory (`350MB`, `2GB`); DuckDB's default is 80 % of the RAM.
+    #[serde(default)]
+    pub memory_limit: Option<String>,
 }
 
 /// A file or a glob per export, relative to `data.dir`.

@@ -21,9 +21,14 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn open(queries: QueryDir) -> Result<Engine, EngineError> {
-        let connection =
-            Connection::open_in_memory().map_err(|e| EngineError::Open(e.to_string()))?;
+    /// An in-memory DuckDB; `memory_limit` (`350MB`, `2GB`) caps its buffer memory.
+    pub fn open(queries: QueryDir, memory_limit: Option<&str>) -> Result<Engine, EngineError> {
+        let fail = |e: duckdb::Error| EngineError::Open(e.to_string());
+        let mut config = duckdb::Config::default();
+        if let Some(limit) = memory_limit {
+            config = config.max_memory(limit).map_err(fail)?;
+        }
+        let connection = Connection::open_in_memory_with_flags(config).map_err(fail)?;
         Ok(Engine {
             connection,
             queries,

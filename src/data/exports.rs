@@ -91,8 +91,9 @@ impl Exports {
     pub fn open(
         patterns: &BTreeMap<ExportName, PathBuf>,
         queries: QueryDir,
+        memory_limit: Option<&str>,
     ) -> Result<Exports, DataError> {
-        let engine = Engine::open(queries)?;
+        let engine = Engine::open(queries, memory_limit)?;
         let mut by_export: Vec<(ExportName, Vec<PathBuf>)> = Vec::new();
         for (&export, pattern) in patterns {
             by_export.push((export, resolve(export, pattern)?));

@@ -2,12 +2,22 @@
 //! got its message, with attempts, last error and Message-ID, and the runs themselves.
 //! Outcomes are written by a thread of their own, so sends never wait for the disk.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 
-const SCHEMA: &str = include_str!("ledger.sql");
+/// The statements, one file each under `sql/`.
+mod sql {
+    pub const SCHEMA: &str = include_str!("sql/schema.sql");
+    pub const SENT: &str = include_str!("sql/sent.sql");
+    pub const NEXT_RESEND: &str = include_str!("sql/next_resend.sql");
+    pub const START_RUN: &str = include_str!("sql/start_run.sql");
+    pub const FINISH_RUN: &str = include_str!("sql/finish_run.sql");
+    pub const UPSERT: &str = include_str!("sql/upsert.sql");
+    pub const RUNS: &str = include_str!("sql/runs.sql");
+    pub const DELIVERIES: &str = include_str!("sql/deliveries.sql");
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
@@ -96,7 +106,7 @@ impl Ledger {
         let connection = Connection::open(&path).map_err(|e| fail(e.to_string()))?;
         connection
             .busy_timeout(std::time::Duration::from_secs(10))
-            .and_then(|_| connection.execute_batch(SCHEMA))
+            .and_then(|_| connection.execute_batch(sql::SCHEMA))
             .map_err(|e| fail(e.to_string()))?;
         Ok(Ledger { path, connection })
     }
@@ -116,7 +126,7 @@ impl Ledger {
     ) -> Result<std::collections::HashSet<String>, LedgerError> {
         let mut statement = self
             .connection
-            .prepare_cached("SELECT lower(recipient) FROM deliveries WHERE job = ?1 AND period = ?2 AND resend = 0 AND status = 'sent'")
+            .prepare_cached(sql::SENT)
             .map_err(|e| self.fail(e))?;
         let rows = statement
             .query_map(params![job, period], |row| row.get::<_, String>(0))
@@ -132,20 +142,15 @@ impl Ledger {
         recipient: &str,
     ) -> Result<u32, LedgerError> {
         self.connection
-            .query_row(
-                "SELECT coalesce(max(resend), 0) + 1 FROM deliveries WHERE job = ?1 AND period = ?2 AND lower(recipient) = lower(?3)",
-                params![job, period, recipient],
-                |row| row.get(0),
-            )
+            .query_row(sql::NEXT_RESEND, params![job, period, recipient], |row| {
+                row.get(0)
+            })
             .map_err(|e| self.fail(e))
     }
 
     pub fn start_run(&self, run_id: &str, job: &str, period: &str) -> Result<(), LedgerError> {
         self.connection
-            .execute(
-                "INSERT INTO runs (run_id, job, period, started_at, status) VALUES (?1, ?2, ?3, ?4, 'running')",
-                params![run_id, job, period, now()],
-            )
+            .execute(sql::START_RUN, params![run_id, job, period, now()])
             .map(|_| ())
             .map_err(|e| self.fail(e))
     }
@@ -164,15 +169,20 @@ impl Ledger {
         };
         self.connection
             .execute(
-                "UPDATE runs SET finished_at = ?2, status = ?3, messages = ?4, sent = ?5, failed = ?6, skipped = ?7, error = ?8 WHERE run_id = ?1",
-                params![run_id, now(), status, messages, sent, failed, skipped, error],
+                sql::FINISH_RUN,
+                params![
+                    run_id,
+                    now(),
+                    status,
+                    messages,
+                    sent,
+                    failed,
+                    skipped,
+                    error
+                ],
             )
             .map(|_| ())
             .map_err(|e| self.fail(e))
-    }
-
-    pub fn record(&self, outcome: &Outcome) -> Result<(), LedgerError> {
-        upsert(&self.connection, outcome).map_err(|e| self.fail(e))
     }
 
     /// Moves the ledger to a writer thread: outcomes sent to the returned channel are
@@ -220,10 +230,7 @@ impl Ledger {
     ) -> Result<Vec<RunRow>, LedgerError> {
         let mut statement = self
             .connection
-            .prepare(
-                "SELECT run_id, job, period, started_at, finished_at, status, sent, failed, skipped FROM runs
-                 WHERE (?1 IS NULL OR job = ?1) AND (?2 IS NULL OR period = ?2) ORDER BY started_at",
-            )
+            .prepare(sql::RUNS)
             .map_err(|e| self.fail(e))?;
         let rows = statement
             .query_map(params![job, period], |r| {
@@ -250,10 +257,7 @@ impl Ledger {
     ) -> Result<Vec<DeliveryRow>, LedgerError> {
         let mut statement = self
             .connection
-            .prepare(
-                "SELECT job, period, recipient, resend, status, attempts, last_error, sent_at FROM deliveries
-                 WHERE (?1 IS NULL OR job = ?1) AND (?2 IS NULL OR period = ?2) ORDER BY job, period, recipient, resend",
-            )
+            .prepare(sql::DELIVERIES)
             .map_err(|e| self.fail(e))?;
         let rows = statement
             .query_map(params![job, period], |r| {
@@ -271,23 +275,6 @@ impl Ledger {
             .map_err(|e| self.fail(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
     }
-
-    /// The status of one delivery, for tests and resends.
-    pub fn status(
-        &self,
-        job: &str,
-        period: &str,
-        recipient: &str,
-    ) -> Result<Option<String>, LedgerError> {
-        self.connection
-            .query_row(
-                "SELECT status FROM deliveries WHERE job = ?1 AND period = ?2 AND lower(recipient) = lower(?3) AND resend = 0",
-                params![job, period, recipient],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.fail(e))
-    }
 }
 
 /// Inserts or updates one delivery (on the ledger's connection or a transaction).
@@ -295,29 +282,20 @@ fn upsert(connection: &Connection, outcome: &Outcome) -> rusqlite::Result<()> {
     let stamp = now();
     let sent_at = (outcome.status == Status::Sent).then_some(stamp.as_str());
     connection
-        .prepare_cached(
-                "INSERT INTO deliveries (job, period, recipient, resend, artifact_sha256, status, attempts, last_error,
-                                         message_id, sent_at, run_id, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-                 ON CONFLICT (job, period, recipient, resend) DO UPDATE SET
-                     artifact_sha256 = excluded.artifact_sha256, status = excluded.status,
-                     attempts = deliveries.attempts + excluded.attempts, last_error = excluded.last_error,
-                     message_id = excluded.message_id, sent_at = excluded.sent_at,
-                     run_id = excluded.run_id, updated_at = excluded.updated_at",
-            )?
-            .execute(params![
-                outcome.job,
-                outcome.period,
-                outcome.recipient,
-                outcome.resend,
-                outcome.artifact_sha256,
-                outcome.status.as_str(),
-                outcome.attempts,
-                outcome.last_error,
-                outcome.message_id,
-                sent_at,
-                outcome.run_id,
-                stamp
-            ])
-            .map(|_| ())
+        .prepare_cached(sql::UPSERT)?
+        .execute(params![
+            outcome.job,
+            outcome.period,
+            outcome.recipient,
+            outcome.resend,
+            outcome.artifact_sha256,
+            outcome.status.as_str(),
+            outcome.attempts,
+            outcome.last_error,
+            outcome.message_id,
+            sent_at,
+            outcome.run_id,
+            stamp
+        ])
+        .map(|_| ())
 }

@@ -79,7 +79,7 @@ pub fn generate(options: &DemoOptions, queries: &QueryDir) -> Result<(), DemoErr
             detail: e.to_string(),
         })?;
     }
-    let engine = Engine::open(queries.clone())?;
+    let engine = Engine::open(queries.clone(), None)?;
     let connection = engine.connection();
     connection.execute("SET VARIABLE demo_seed = ?", params![options.seed as i64])?;
     build_plan(connection, options)?;
