@@ -2,6 +2,8 @@
 //! XBRIEF_SMTP_HOST / _PORT / _TLS environment variables for operators and tests.
 
 use crate::config::{Config, RetrySection, SmtpTls, Transport};
+#[cfg(test)]
+use std::path::Path;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -134,4 +136,107 @@ pub fn resolve(
         connections: section.map_or(8, |s| s.connections.max(1)),
         timeout: Duration::from_secs(section.map_or(30, |s| s.timeout_seconds.max(1))),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(extra: &str) -> Config {
+        let dir = tempfile::tempdir().unwrap();
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("config/xbrief.yaml"),
+        )
+        .unwrap()
+        .replace(
+            "  transport: file\n",
+            &format!("  transport: smtp\n{extra}"),
+        );
+        let path = dir.path().join("xbrief.yaml");
+        std::fs::write(&path, text).unwrap();
+        Config::load(&path).unwrap()
+    }
+
+    fn resolve_with(
+        config: &Config,
+        vars: &[(&str, &str)],
+    ) -> Result<TransportSettings, SettingsError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        resolve(config, None, PathBuf::from("outbox"), &|name| {
+            vars.get(name).cloned()
+        })
+    }
+
+    fn smtp(settings: TransportSettings) -> SmtpSettings {
+        match settings {
+            TransportSettings::Smtp(s) => s,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_environment_overrides_the_config_and_credentials_come_from_named_variables() {
+        let config = config(
+            "  smtp: { host: mail.example.com, username_env: MAIL_USER, password_env: MAIL_PASSWORD }\n",
+        );
+        let s = smtp(resolve_with(&config, &[("MAIL_USER", "u"), ("MAIL_PASSWORD", "p")]).unwrap());
+        assert_eq!(
+            (s.host.as_str(), s.port, s.tls),
+            ("mail.example.com", 587, SmtpTls::Starttls)
+        );
+        assert_eq!(s.credentials, Some(("u".into(), "p".into())));
+        let s = smtp(
+            resolve_with(
+                &config,
+                &[
+                    ("MAIL_USER", "u"),
+                    ("MAIL_PASSWORD", "p"),
+                    ("XBRIEF_SMTP_HOST", "localhost"),
+                    ("XBRIEF_SMTP_PORT", "2525"),
+                    ("XBRIEF_SMTP_TLS", "none"),
+                ],
+            )
+            .unwrap(),
+        );
+        assert_eq!(
+            (s.host.as_str(), s.port, s.tls),
+            ("localhost", 2525, SmtpTls::None)
+        );
+        assert_eq!(
+            resolve_with(&config, &[("MAIL_USER", "u")]).unwrap_err(),
+            SettingsError::Credential {
+                name: "MAIL_PASSWORD".into(),
+                key: "password_env"
+            }
+        );
+    }
+
+    #[test]
+    fn plain_smtp_is_refused_for_a_remote_host_and_bad_variables_are_named() {
+        let config = config("  smtp: { host: mail.example.com, tls: none }\n");
+        assert_eq!(
+            resolve_with(&config, &[]).unwrap_err(),
+            SettingsError::PlainRemote {
+                host: "mail.example.com".into()
+            }
+        );
+        assert_eq!(
+            resolve_with(&config, &[("XBRIEF_SMTP_TLS", "ssl")]).unwrap_err(),
+            SettingsError::Env {
+                name: "XBRIEF_SMTP_TLS",
+                value: "ssl".into(),
+                expected: "starttls, tls or none"
+            }
+        );
+        let implicit = smtp(resolve_with(&config, &[("XBRIEF_SMTP_TLS", "tls")]).unwrap());
+        assert_eq!(implicit.port, 465);
+        assert_eq!(
+            resolve_with(&super::tests::config(""), &[]).unwrap_err(),
+            SettingsError::NoHost
+        );
+    }
 }
