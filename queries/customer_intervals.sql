@@ -29,10 +29,7 @@ WITH located AS (
         TRY_CAST(c.pass1 AS INTEGER) AS pass1, TRY_CAST(c.pass2 AS INTEGER) AS pass2,
         TRY_CAST(c.ltr AS INTEGER) AS ltr,
         c.root_cause,
-        c.responded_at,
-        -- what customers wrote and whom they praised, kept for the briefings' periods only
-        CASE WHEN k.detailed AND c.reason IS NULL THEN c.comment END AS comment,
-        CASE WHEN k.detailed AND c.reason IS NULL THEN c.employee_praised END AS praised
+        c.responded_at
     FROM customer_checked c
     LEFT JOIN calendar_slots k ON k.slot = epoch_us(c.responded_at) // 900000000
 ),
@@ -70,7 +67,6 @@ classified AS (
 contributions AS (
     SELECT
         reason, site_id, team_id, touchpoint, system_invited, interval_idx, excluded_id, responded_at,
-        comment, praised, class <= 2 AS positive,
         1 AS n_valid,
         complete::INTEGER AS ce_n,
         CASE WHEN complete THEN att_s * (168 // att_k) END AS attachment_x168,
@@ -101,13 +97,7 @@ SELECT
     reason, site_id, team_id, touchpoint, system_invited, interval_idx,
     list(excluded_id) FILTER (WHERE reason IS NOT NULL) AS excluded_ids,
     max(responded_at) AS newest_responded_at,
-    -- the three newest comments, and the three newest from engaged customers
-    max_by({'at': epoch_us(responded_at), 'text': comment}, responded_at, 3)
-        FILTER (WHERE comment IS NOT NULL) AS recent_comments,
-    max_by({'at': epoch_us(responded_at), 'text': comment}, responded_at, 3)
-        FILTER (WHERE comment IS NOT NULL AND positive) AS positive_comments,
-    list(praised) FILTER (WHERE praised IS NOT NULL) AS praised_names,
     sum(COLUMNS(* EXCLUDE (reason, site_id, team_id, touchpoint, system_invited, interval_idx,
-                           excluded_id, responded_at, comment, praised, positive)))::BIGINT
+                           excluded_id, responded_at)))::BIGINT
 FROM contributions
 GROUP BY reason, site_id, team_id, touchpoint, system_invited, interval_idx;

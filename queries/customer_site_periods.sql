@@ -3,8 +3,7 @@
 WITH site_intervals AS (
     SELECT site_id, system_invited, interval_idx,
            sum(COLUMNS(* EXCLUDE (reason, excluded_ids, site_id, team_id, touchpoint, system_invited,
-                                  interval_idx, newest_responded_at,
-                                recent_comments, positive_comments, praised_names)))
+                                  interval_idx, newest_responded_at)))
     FROM customer_intervals
     WHERE reason IS NULL AND interval_idx IS NOT NULL
     GROUP BY site_id, system_invited, interval_idx

@@ -2,8 +2,7 @@
 -- unknown to the teams export, or of another site, counts for its site but for no team.
 SELECT p.period_key, c.site_id, t.team_id,
        sum(COLUMNS(c.* EXCLUDE (reason, excluded_ids, site_id, team_id, touchpoint, system_invited,
-                                interval_idx, newest_responded_at,
-                                recent_comments, positive_comments, praised_names)))::BIGINT
+                                interval_idx, newest_responded_at)))::BIGINT
 FROM customer_intervals c
 JOIN period_intervals p ON p.interval_idx = c.interval_idx AND p.detailed
 JOIN teams t ON t.team_id = c.team_id AND t.site_id = c.site_id
