@@ -7,7 +7,7 @@
 #      and written to the outbox — with the rendering stage's wall time and its p50 / p99
 #      time per PDF as the run reports them;
 #   3. delivery: the same run sending over SMTP to a local aiosmtpd server (counting only),
-#      with DuckDB capped at 350MB (`data.memory_limit`), and the send stage's time and rate.
+#      with DuckDB capped at 200MB (`data.memory_limit`), and the send stage's time and rate.
 # $BENCH_RUNS runs each (default 3); every run is printed, then the medians. Needs GNU time
 # (/usr/bin/time, Debian package `time`).
 set -euo pipefail
@@ -29,8 +29,11 @@ bench() { # name, job, period, extra flags
   local walls=() rss=() renders=() p50s=() p99s=() sends=() rates=()
   for _ in $(seq "$runs"); do
     rm -rf "$out"
-    /usr/bin/time -f "%e %M" -o "$timing" \
-      "$bin" --config "${BENCH_CONFIG:-config/xbrief.yaml}" run "$job" --period "$period" --data "$data" --out "$out" "$@" 2>"$log"
+    if ! /usr/bin/time -f "%e %M" -o "$timing" \
+      "$bin" --config "${BENCH_CONFIG:-config/xbrief.yaml}" run "$job" --period "$period" --data "$data" --out "$out" "$@" 2>"$log"; then
+      echo "$name: the run failed:"; grep -v '^Command exited' "$log" | tail -5
+    fi
+    sed -i '/^Command exited/d' "$timing"
     read -r wall kb < "$timing"
     line="$name: ${wall} s wall, $((kb / 1024)) MiB peak RSS"
     if sent=$(grep -o '[1-9][0-9]* sent in [0-9.]* s ([0-9]*/s)' "$log"); then
@@ -66,8 +69,8 @@ server=$!
 trap 'kill $server 2>/dev/null' EXIT
 sleep 1
 BENCH_CONFIG=$(mktemp --suffix .yaml)
-sed 's/^  # memory_limit: .*/  memory_limit: 350MB/' config/xbrief.yaml > "$BENCH_CONFIG"
+sed 's/^  # memory_limit: .*/  memory_limit: 200MB/' config/xbrief.yaml > "$BENCH_CONFIG"
 export BENCH_CONFIG XBRIEF_SMTP_HOST=127.0.0.1 XBRIEF_SMTP_PORT=$port XBRIEF_SMTP_TLS=none
-bench "site-scorecards over SMTP (memory_limit 350MB)" site-scorecards 2026-10 --transport smtp
+bench "site-scorecards over SMTP (memory_limit 200MB)" site-scorecards 2026-10 --transport smtp
 echo "SMTP server received $(cat "$store/count") messages"
 rm -rf "$timing" "$log" "$store" "$BENCH_CONFIG"
