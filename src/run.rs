@@ -216,6 +216,8 @@ fn compute_figures(
 /// One briefing rendered without sending or writing anything else.
 pub struct Preview {
     pub period: Period,
+    /// HR's message carries the run's scorecard.csv instead of a PDF.
+    pub attach_scorecard_csv: bool,
     pub file_stem: String,
     pub scope: String,
     pub locale: String,
@@ -262,7 +264,7 @@ pub fn preview(
         .collect();
     let briefing = briefings
         .iter()
-        .filter(|b| b.with_pdf)
+        .filter(|b| b.with_pdf || matches!(pick, Pick::Recipient(_)))
         .find(|b| match pick {
             Pick::Scope(scope) => scope.is_none_or(|s| b.scope == s),
             Pick::Recipient(to) => b.recipients.iter().any(|r| r.eq_ignore_ascii_case(to)),
@@ -289,7 +291,13 @@ pub fn preview(
         locale: briefing.locale.clone(),
         recipients: briefing.recipients.clone(),
         document: renderer.document(briefing.template, &contexts.of(briefing))?,
-        rendered: renderer.render(briefing.template, &contexts.of(briefing), frame, true)?,
+        rendered: renderer.render(
+            briefing.template,
+            &contexts.of(briefing),
+            frame,
+            briefing.with_pdf,
+        )?,
+        attach_scorecard_csv: briefing.attach_scorecard_csv,
     })
 }
 
@@ -752,11 +760,32 @@ pub fn resend(
         path: folder.clone(),
         detail: e.to_string(),
     })?;
-    let name = format!("{}.pdf", preview.file_stem);
-    let pdf = write(
-        &folder.join(&name),
-        preview.rendered.pdf.as_deref().unwrap_or_default(),
-    )?;
+    let mut attachments = Vec::new();
+    let mut hashes = Vec::new();
+    if let Some(pdf) = &preview.rendered.pdf {
+        let name = format!("{}.pdf", preview.file_stem);
+        hashes.push(write(&folder.join(&name), pdf)?.sha256);
+        attachments.push(Attachment {
+            file_name: name,
+            content_type: "application/pdf",
+        });
+    }
+    if preview.attach_scorecard_csv {
+        // payroll gets the very file the run delivered
+        let source = folder
+            .parent()
+            .expect("the run folder")
+            .join("scorecard.csv");
+        let bytes = std::fs::read(&source).map_err(|e| RunError::Write {
+            path: source.clone(),
+            detail: format!("{e} (run the job for this period first)"),
+        })?;
+        hashes.push(write(&folder.join("scorecard.csv"), &bytes)?.sha256);
+        attachments.push(Attachment {
+            file_name: "scorecard.csv".into(),
+            content_type: "text/csv",
+        });
+    }
     let delivery = &config.file.delivery;
     let retry = Retry::from(&delivery.retry);
     let run_id = uuid::Uuid::new_v4().to_string();
@@ -775,12 +804,9 @@ pub fn resend(
             subject: preview.rendered.subject,
             text: preview.rendered.text,
             html: preview.rendered.html,
-            attachments: vec![Attachment {
-                file_name: name,
-                content_type: "application/pdf",
-            }],
+            attachments,
         },
-        artifact_sha256: pdf.sha256,
+        artifact_sha256: hashes.join(","),
     };
     Ok(sender.send(ledger, vec![envelope])?.0)
 }

@@ -483,3 +483,68 @@ fn a_recipient_outside_the_allowed_domains_refuses_the_run_before_any_message() 
     );
     assert_eq!(server.total(), 0, "nothing was sent");
 }
+
+#[test]
+fn payroll_resend_carries_the_scorecard_csv_the_run_delivered() {
+    let setup = Setup::new(6, "example.com, example.fr, example.gr, example.co.uk");
+    let data = setup.dir.path().join("data");
+    let out = setup.out();
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_xbrief"))
+            .current_dir(repo())
+            .args(["--config", &setup.config.to_string_lossy()])
+            .args(args)
+            .args([
+                "--data",
+                &data.to_string_lossy(),
+                "--out",
+                &out.to_string_lossy(),
+                "--transport",
+                "file",
+            ])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+    };
+    run(&["run", "comp-quarterly", "--period", "2026-Q3"]);
+    let before = std::fs::read_dir(out.join("outbox")).unwrap().count();
+    run(&[
+        "resend",
+        "comp-quarterly",
+        "--period",
+        "2026-Q3",
+        "--to",
+        "hr-payroll@example.com",
+    ]);
+    let messages: Vec<Vec<u8>> = std::fs::read_dir(out.join("outbox"))
+        .unwrap()
+        .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(messages.len(), before + 1);
+    let resent = messages
+        .iter()
+        .find(|m| {
+            mailparse::parse_mail(m)
+                .unwrap()
+                .headers
+                .get_first_value("X-Xbrief-Resend")
+                .as_deref()
+                == Some("1")
+        })
+        .expect("the resend");
+    let mail = mailparse::parse_mail(resent).unwrap();
+    assert_eq!(
+        mail.headers.get_first_value("To").as_deref(),
+        Some("hr-payroll@example.com")
+    );
+    let csv = mail
+        .parts()
+        .find(|p| p.ctype.mimetype == "text/csv")
+        .unwrap()
+        .get_body_raw()
+        .unwrap();
+    assert_eq!(
+        csv,
+        std::fs::read(out.join("comp-quarterly/2026-Q3/scorecard.csv")).unwrap()
+    );
+}
