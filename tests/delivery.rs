@@ -548,3 +548,93 @@ fn payroll_resend_carries_the_scorecard_csv_the_run_delivered() {
         std::fs::read(out.join("comp-quarterly/2026-Q3/scorecard.csv")).unwrap()
     );
 }
+
+#[test]
+fn starttls_and_implicit_tls_deliver_to_a_server_with_a_trusted_certificate() {
+    let setup = Setup::new(5, "example.com, example.fr, example.gr, example.co.uk");
+    let tls = setup.dir.path().join("tls");
+    std::fs::create_dir_all(&tls).unwrap();
+    let (cert, key) = (tls.join("cert.pem"), tls.join("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+        ])
+        .args([
+            "-addext",
+            "subjectAltName=DNS:localhost",
+            "-addext",
+            "basicConstraints=critical,CA:FALSE",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let config = std::fs::read_to_string(&setup.config).unwrap();
+    let trusting = config.replace(
+        "\ndelivery:\n",
+        &format!(
+            "\ndelivery:\n  smtp: {{ host: localhost, ca_file: {} }}\n",
+            cert.display()
+        ),
+    );
+    std::fs::write(&setup.config, &trusting).unwrap();
+    let pair = format!("{},{}", cert.display(), key.display());
+    for (mode, flag) in [("starttls", "--starttls"), ("tls", "--tls")] {
+        let server = SmtpServer::start(
+            &setup.dir.path().join(format!("store-{mode}")),
+            0,
+            &[flag, &pair],
+        );
+        let out = setup.dir.path().join(format!("out-{mode}"));
+        let output = setup
+            .command(server.port, "smtp", &out)
+            .env("XBRIEF_SMTP_HOST", "localhost")
+            .env("XBRIEF_SMTP_TLS", mode)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{mode}: {}", stderr(&output));
+        assert_eq!(server.received(), all_once(&setup.managers()), "{mode}");
+    }
+    // without the certificate among the trusted roots, nothing is sent in the clear
+    std::fs::write(
+        &setup.config,
+        config.replace(
+            "\ndelivery:\n",
+            "\ndelivery:\n  smtp: { host: localhost }\n",
+        ),
+    )
+    .unwrap();
+    let server = SmtpServer::start(
+        &setup.dir.path().join("store-untrusted"),
+        0,
+        &["--starttls", &pair],
+    );
+    let output = setup
+        .command(server.port, "smtp", &setup.dir.path().join("out-untrusted"))
+        .env("XBRIEF_SMTP_HOST", "localhost")
+        .env("XBRIEF_SMTP_TLS", "starttls")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).to_lowercase().contains("certificate"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(server.total(), 0);
+}

@@ -8,6 +8,8 @@ recipient), so tests count what arrived. Faults:
   --gate-after K         after K stored messages, hold every DATA until the file
                          <store>/open exists; a message whose client died meanwhile is dropped
   --count-only           store nothing but the count (benchmarks)
+  --starttls CERT,KEY    offer and require STARTTLS with this certificate
+  --tls CERT,KEY         implicit TLS (SMTPS) with this certificate
 Prints "PORT <n>" when it listens.
 """
 
@@ -15,6 +17,7 @@ import argparse
 import asyncio
 import os
 import socket
+import ssl
 import threading
 
 from aiosmtpd.controller import Controller
@@ -78,6 +81,8 @@ def main():
     parser.add_argument("--drop-data", type=int, default=0)
     parser.add_argument("--gate-after", type=int)
     parser.add_argument("--count-only", action="store_true")
+    parser.add_argument("--starttls")
+    parser.add_argument("--tls")
     args = parser.parse_args()
     os.makedirs(args.store, exist_ok=True)
     port = args.port
@@ -85,9 +90,20 @@ def main():
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
+    def context(pair):
+        cert, key = pair.split(",")
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(cert, key)
+        return ctx
+
+    options = {"data_size_limit": 64 * 1024 * 1024}
+    if args.starttls:
+        options.update(tls_context=context(args.starttls), require_starttls=True)
     controller = Controller(
         Handler(args), hostname="127.0.0.1", port=port,
-        server_kwargs={"data_size_limit": 64 * 1024 * 1024},
+        ssl_context=context(args.tls) if args.tls else None,
+        server_hostname="localhost",
+        **options,
     )
     controller.start()
     print(f"PORT {controller.port}", flush=True)

@@ -214,6 +214,9 @@ pub struct SmtpSection {
     pub username_env: Option<String>,
     #[serde(default)]
     pub password_env: Option<String>,
+    /// A PEM certificate to trust besides the public roots (a company CA, a test server).
+    #[serde(default)]
+    pub ca_file: Option<String>,
     /// Connections kept open and used in parallel.
     #[serde(default = "default_connections")]
     pub connections: u32,

@@ -8,6 +8,7 @@ use super::settings::{Retry, SmtpSettings, TransportSettings};
 use crate::config::SmtpTls;
 use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, FileTransport, Tokio1Executor, Transport};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -183,13 +184,22 @@ impl Sender<'_> {
             .enable_all()
             .build()
             .map_err(|e| fail(e.to_string()))?;
-        let builder = match smtp.tls {
-            SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
-                .map_err(|e| fail(e.to_string()))?,
-            SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)
-                .map_err(|e| fail(e.to_string()))?,
-            SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
+        let tls = || -> Result<TlsParameters, DeliveryError> {
+            let mut parameters = TlsParameters::builder(smtp.host.clone());
+            if let Some(pem) = &smtp.ca_pem {
+                parameters = parameters.add_root_certificate(
+                    Certificate::from_pem(pem).map_err(|e| fail(e.to_string()))?,
+                );
+            }
+            parameters.build().map_err(|e| fail(e.to_string()))
         };
+        let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host).tls(
+            match smtp.tls {
+                SmtpTls::Starttls => Tls::Required(tls()?),
+                SmtpTls::Tls => Tls::Wrapper(tls()?),
+                SmtpTls::None => Tls::None,
+            },
+        );
         let mut builder = builder
             .port(smtp.port)
             .timeout(Some(smtp.timeout))

@@ -23,6 +23,8 @@ pub enum SettingsError {
     PlainRemote { host: String },
     #[error("environment variable {name} (named by delivery.smtp.{key}) is not set")]
     Credential { name: String, key: &'static str },
+    #[error("cannot read delivery.smtp.ca_file {path}: {detail}")]
+    CaFile { path: String, detail: String },
 }
 
 #[derive(Debug, Clone)]
@@ -32,6 +34,8 @@ pub struct SmtpSettings {
     pub tls: SmtpTls,
     /// Read from the environment variables the config names; never logged.
     pub credentials: Option<(String, String)>,
+    /// An extra trusted root certificate (PEM), from `delivery.smtp.ca_file`.
+    pub ca_pem: Option<Vec<u8>>,
     pub connections: u32,
     pub timeout: Duration,
 }
@@ -128,11 +132,19 @@ pub fn resolve(
         &section.and_then(|s| s.password_env.clone()),
         "password_env",
     )?;
+    let ca_pem = match section.and_then(|s| s.ca_file.as_ref()) {
+        None => None,
+        Some(path) => Some(std::fs::read(path).map_err(|e| SettingsError::CaFile {
+            path: path.clone(),
+            detail: e.to_string(),
+        })?),
+    };
     Ok(TransportSettings::Smtp(SmtpSettings {
         host,
         port,
         tls,
         credentials: user.zip(password),
+        ca_pem,
         connections: section.map_or(8, |s| s.connections.max(1)),
         timeout: Duration::from_secs(section.map_or(30, |s| s.timeout_seconds.max(1))),
     }))
