@@ -50,6 +50,17 @@ enum Command {
         #[arg(long, value_enum)]
         transport: Option<TransportArg>,
     },
+    /// The next fires of every job, in its zone and in UTC, with the period each reports.
+    Plan {
+        /// How many runs per job.
+        #[arg(long, default_value_t = 5)]
+        next: usize,
+        /// Plan from this instant (RFC 3339) instead of now.
+        #[arg(long, value_parser = parse_instant)]
+        from: Option<chrono::DateTime<chrono::Utc>>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
     /// Runs and deliveries recorded in the state store, with status, attempts and last error.
     History {
         #[arg(long)]
@@ -111,6 +122,22 @@ enum Command {
         #[arg(long, value_parser = parse_period)]
         until: Option<Period>,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn parse_instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| {
+            format!(
+                "invalid instant `{text}`: {e} (expected RFC 3339, e.g. 2026-03-28T12:00:00+01:00)"
+            )
+        })
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -339,6 +366,33 @@ fn execute(cli: Cli) -> Result<(), String> {
                     undelivered.join(", ")
                 ))
             }
+        }
+        Command::Plan { next, from, format } => {
+            let config = Config::load(&cli.config).map_err(|e| e.to_string())?;
+            let jobs: Vec<&crate::config::Job> = config.jobs.values().collect();
+            let plans =
+                crate::schedule::plan::plan(&jobs, from.unwrap_or_else(chrono::Utc::now), next);
+            match format {
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&plans).map_err(|e| e.to_string())?
+                ),
+                Format::Text => {
+                    for plan in plans {
+                        println!("{} ({}, \"{}\")", plan.job, plan.timezone, plan.schedule);
+                        for run in plan.runs {
+                            println!(
+                                "  {}  {}  period {}{}",
+                                run.local,
+                                run.utc,
+                                run.period,
+                                run.dst.map(|d| format!("  [DST: {d}]")).unwrap_or_default()
+                            );
+                        }
+                    }
+                }
+            }
+            Ok(())
         }
         Command::History { job, period, out } => {
             let config = Config::load(&cli.config).map_err(|e| e.to_string())?;

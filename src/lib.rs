@@ -14,3 +14,4 @@ pub mod metrics;
 pub mod render;
 pub mod report;
 pub mod run;
+pub mod schedule;

@@ -1,0 +1,4 @@
+//! Scheduling: when each job fires, in its own time zone, and which period it reports.
+
+pub mod fire;
+pub mod plan;
