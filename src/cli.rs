@@ -50,6 +50,8 @@ enum Command {
         #[arg(long, value_enum)]
         transport: Option<TransportArg>,
     },
+    /// Run every job on its schedule until SIGTERM or SIGINT.
+    Serve,
     /// The next fires of every job, in its zone and in UTC, with the period each reports.
     Plan {
         /// How many runs per job.
@@ -367,6 +369,7 @@ fn execute(cli: Cli) -> Result<(), String> {
                 ))
             }
         }
+        Command::Serve => crate::schedule::serve::serve(&cli.config).map_err(|e| e.to_string()),
         Command::Plan { next, from, format } => {
             let config = Config::load(&cli.config).map_err(|e| e.to_string())?;
             let jobs: Vec<&crate::config::Job> = config.jobs.values().collect();

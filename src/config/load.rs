@@ -68,6 +68,22 @@ pub struct Job {
     pub hr_recipients: Vec<String>,
     pub scorecard_export: bool,
     pub eligible_sites_only: bool,
+    pub catch_up_within: chrono::Duration,
+}
+
+/// `90s`, `15m`, `24h`, `2d`.
+fn duration(text: &str) -> Option<chrono::Duration> {
+    let text = text.trim();
+    let unit = text.chars().last()?;
+    let number: i64 = text[..text.len() - unit.len_utf8()].trim().parse().ok()?;
+    match unit {
+        's' => Some(chrono::Duration::seconds(number)),
+        'm' => Some(chrono::Duration::minutes(number)),
+        'h' => Some(chrono::Duration::hours(number)),
+        'd' => Some(chrono::Duration::days(number)),
+        _ => None,
+    }
+    .filter(|d| *d > chrono::Duration::zero())
 }
 
 /// The compensation policy of metrics.md §7, in decimals.
@@ -275,6 +291,22 @@ impl Validator<'_> {
         for recipient in &section.hr_recipients {
             self.address(recipient, allowed, "HR recipient");
         }
+        let catch_up_within = match &section.catch_up_within {
+            None => Some(chrono::Duration::hours(24)),
+            Some(text) => {
+                let parsed = duration(&text.value);
+                if parsed.is_none() {
+                    self.error(
+                        text.referenced,
+                        format!(
+                            "invalid catch_up_within `{}` of job `{name}`: expected a number with s, m, h or d, like 24h",
+                            text.value
+                        ),
+                    );
+                }
+                parsed
+            }
+        };
         if section.audience == Audience::Executive && section.recipients.is_empty() {
             self.error(
                 section.schedule.referenced,
@@ -302,6 +334,7 @@ impl Validator<'_> {
                 .collect(),
             scorecard_export: section.scorecard_export || !section.hr_recipients.is_empty(),
             eligible_sites_only: section.eligible_sites_only,
+            catch_up_within: catch_up_within?,
         })
     }
 

@@ -295,6 +295,10 @@ pub struct JobSection {
     /// Manager audience: only sites eligible for the scorecard (non-NULL bonus_target).
     #[serde(default)]
     pub eligible_sites_only: bool,
+    /// `xbrief serve` runs a missed (job, period) on start when it is this recent: `24h`,
+    /// `90m`, `2d` (default 24h).
+    #[serde(default)]
+    pub catch_up_within: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]

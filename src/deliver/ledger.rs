@@ -17,6 +17,8 @@ mod sql {
     pub const UPSERT: &str = include_str!("sql/upsert.sql");
     pub const RUNS: &str = include_str!("sql/runs.sql");
     pub const DELIVERIES: &str = include_str!("sql/deliveries.sql");
+    pub const UNFINISHED: &str = include_str!("sql/unfinished.sql");
+    pub const SUCCEEDED: &str = include_str!("sql/succeeded.sql");
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -145,6 +147,24 @@ impl Ledger {
             .query_row(sql::NEXT_RESEND, params![job, period, recipient], |row| {
                 row.get(0)
             })
+            .map_err(|e| self.fail(e))
+    }
+
+    /// (job, period) of runs that died before finishing.
+    pub fn unfinished(&self) -> Result<Vec<(String, String)>, LedgerError> {
+        let mut statement = self
+            .connection
+            .prepare(sql::UNFINISHED)
+            .map_err(|e| self.fail(e))?;
+        let rows = statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.fail(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
+    }
+
+    pub fn succeeded(&self, job: &str, period: &str) -> Result<bool, LedgerError> {
+        self.connection
+            .query_row(sql::SUCCEEDED, params![job, period], |r| r.get(0))
             .map_err(|e| self.fail(e))
     }
 

@@ -40,6 +40,36 @@ fn gap_end(zone: Tz, wall: NaiveDateTime) -> DateTime<Tz> {
     instant.with_timezone(&zone)
 }
 
+/// Where a scheduled wall time lands on the time line.
+fn place(zone: Tz, wall: NaiveDateTime) -> Fire {
+    match zone.from_local_datetime(&wall) {
+        LocalResult::Single(at) => Fire { at, dst: None },
+        LocalResult::Ambiguous(first, _) => Fire {
+            at: first,
+            dst: Some(Dst::Repeated),
+        },
+        LocalResult::None => Fire {
+            at: gap_end(zone, wall),
+            dst: Some(Dst::Gap { scheduled: wall }),
+        },
+    }
+}
+
+/// The latest fire at or before `now`.
+pub fn previous_fire(cron: &Cron, zone: Tz, now: DateTime<Utc>) -> Option<Fire> {
+    let mut cursor = now.with_timezone(&zone).naive_local();
+    let mut inclusive = true;
+    loop {
+        let wall = cron.find_previous_occurrence(&cursor, inclusive).ok()?;
+        let fire = place(zone, wall);
+        if fire.at.with_timezone(&Utc) <= now {
+            return Some(fire);
+        }
+        cursor = wall;
+        inclusive = false;
+    }
+}
+
 /// The next `count` fires strictly after `after`.
 pub fn next_fires(cron: &Cron, zone: Tz, after: DateTime<Utc>, count: usize) -> Vec<Fire> {
     let mut fires: Vec<Fire> = Vec::with_capacity(count);
@@ -49,17 +79,7 @@ pub fn next_fires(cron: &Cron, zone: Tz, after: DateTime<Utc>, count: usize) -> 
             break;
         };
         cursor = wall;
-        let fire = match zone.from_local_datetime(&wall) {
-            LocalResult::Single(at) => Fire { at, dst: None },
-            LocalResult::Ambiguous(first, _) => Fire {
-                at: first,
-                dst: Some(Dst::Repeated),
-            },
-            LocalResult::None => Fire {
-                at: gap_end(zone, wall),
-                dst: Some(Dst::Gap { scheduled: wall }),
-            },
-        };
+        let fire = place(zone, wall);
         // a repeated hour's first occurrence may lie before `after`: it has fired already;
         // several scheduled times in one gap fire once
         if fire.at.with_timezone(&Utc) <= after
@@ -180,6 +200,24 @@ mod tests {
         assert_eq!(
             fires("30 2 * * *", new_york, "2027-11-06T12:00:00Z", 1),
             ["2027-11-07T02:30:00-05:00"]
+        );
+    }
+
+    #[test]
+    fn the_latest_fire_before_an_instant() {
+        let paris = chrono_tz::Europe::Paris;
+        let cron = Cron::from_str("0 7 2 * *").unwrap();
+        let at = |t: &str| previous_fire(&cron, paris, utc(t)).unwrap().at.to_rfc3339();
+        assert_eq!(at("2026-11-23T12:00:00Z"), "2026-11-02T07:00:00+01:00");
+        assert_eq!(at("2026-11-02T06:00:00Z"), "2026-11-02T07:00:00+01:00");
+        assert_eq!(at("2026-11-02T05:59:59Z"), "2026-10-02T07:00:00+02:00");
+        let gap = Cron::from_str("30 2 * * *").unwrap();
+        assert_eq!(
+            previous_fire(&gap, paris, utc("2026-03-29T05:00:00Z"))
+                .unwrap()
+                .at
+                .to_rfc3339(),
+            "2026-03-29T03:00:00+02:00"
         );
     }
 

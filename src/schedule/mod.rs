@@ -2,3 +2,4 @@
 
 pub mod fire;
 pub mod plan;
+pub mod serve;

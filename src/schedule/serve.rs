@@ -1,0 +1,301 @@
+//! `xbrief serve`: the runner. Each job fires at its instants in its own zone (see `fire`),
+//! through the same path as `xbrief run`; a job never overlaps itself; on start, runs that
+//! died are resumed and recent misses caught up; one runner owns a state store (a lock);
+//! a config edit (or SIGHUP) is validated before it replaces the jobs; SIGTERM or SIGINT
+//! lets the runs in flight finish, then exits 0.
+
+use super::fire::{next_fires, previous_fire};
+use crate::config::{Config, Job};
+use crate::deliver::Ledger;
+use crate::metrics::period::Period;
+use crate::run::{self, RunOptions};
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("{0}")]
+    Config(String),
+    #[error(
+        "another xbrief serve (pid {pid}) owns the state store {dir}: only one runner may use it; stop that one first"
+    )]
+    Locked { dir: PathBuf, pid: String },
+    #[error("cannot lock the state store {dir}: {detail}")]
+    Lock { dir: PathBuf, detail: String },
+    #[error(transparent)]
+    Ledger(#[from] crate::deliver::LedgerError),
+}
+
+static STOP: AtomicBool = AtomicBool::new(false);
+static RELOAD: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_stop(_: libc::c_int) {
+    STOP.store(true, Ordering::SeqCst);
+}
+
+extern "C" fn on_hangup(_: libc::c_int) {
+    RELOAD.store(true, Ordering::SeqCst);
+}
+
+fn install_signals() {
+    // SAFETY: the handlers only store to atomics, which is async-signal-safe.
+    unsafe {
+        libc::signal(libc::SIGTERM, on_stop as *const () as libc::sighandler_t);
+        libc::signal(libc::SIGINT, on_stop as *const () as libc::sighandler_t);
+        libc::signal(libc::SIGHUP, on_hangup as *const () as libc::sighandler_t);
+    }
+}
+
+/// The lock on the state store, held while the runner lives (released when the process
+/// exits, however it exits).
+struct StoreLock {
+    _file: std::fs::File,
+}
+
+fn lock(dir: &Path) -> Result<StoreLock, ServeError> {
+    let fail = |e: std::io::Error| ServeError::Lock {
+        dir: dir.to_path_buf(),
+        detail: e.to_string(),
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let path = dir.join("serve.lock");
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&path)
+        .map_err(fail)?;
+    // SAFETY: flock on a descriptor we own.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        let pid = std::fs::read_to_string(&path)
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        return Err(ServeError::Locked {
+            dir: dir.to_path_buf(),
+            pid,
+        });
+    }
+    file.set_len(0).map_err(fail)?;
+    write!(file, "{}", std::process::id()).map_err(fail)?;
+    Ok(StoreLock { _file: file })
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// The runs in flight, by job: a job whose run is still going is not started again.
+#[derive(Default)]
+struct Running {
+    runs: BTreeMap<String, JoinHandle<()>>,
+}
+
+impl Running {
+    fn reap(&mut self) {
+        self.runs.retain(|_, handle| !handle.is_finished());
+    }
+
+    fn start(&mut self, config: &Arc<Config>, job: &Job, period: Period, why: &str) {
+        self.reap();
+        if self.runs.contains_key(&job.name) {
+            tracing::warn!(job = %job.name, %period, "the previous run is still going: this one is skipped");
+            eprintln!(
+                "{} {period}: skipped ({why}): the previous run is still going",
+                job.name
+            );
+            return;
+        }
+        eprintln!("{} {period}: starting ({why})", job.name);
+        let name = job.name.clone();
+        let (config, job) = (config.clone(), job.clone());
+        let handle = std::thread::spawn(move || {
+            let options = RunOptions {
+                period: Some(period),
+                data_dir: None,
+                out_dir: None,
+                exports_only: false,
+                transport: None,
+            };
+            match run::run_job(&config, &job, &options) {
+                Ok(summary) => eprintln!(
+                    "{} {}: {} sent, {} already sent before, {} not delivered",
+                    summary.job,
+                    summary.period,
+                    summary.delivered.sent,
+                    summary.delivered.skipped,
+                    summary.delivered.failed.len() + summary.delivered.pending.len()
+                ),
+                Err(error) => eprintln!("{} {period}: failed: {error}", job.name),
+            }
+        });
+        self.runs.insert(name, handle);
+    }
+
+    fn wait(self) {
+        for (_, handle) in self.runs {
+            let _ = handle.join();
+        }
+    }
+}
+
+fn period_of(job: &Job, at: DateTime<chrono_tz::Tz>) -> Period {
+    Period::last_complete(job.period_kind, at.date_naive())
+}
+
+/// The next fire of each job after `now`.
+fn schedule(config: &Config, now: DateTime<Utc>) -> BTreeMap<String, DateTime<chrono_tz::Tz>> {
+    config
+        .jobs
+        .values()
+        .filter_map(|job| {
+            let cron = croner::Cron::from_str(&job.schedule).ok()?;
+            next_fires(&cron, job.timezone, now, 1)
+                .into_iter()
+                .next()
+                .map(|f| (job.name.clone(), f.at))
+        })
+        .collect()
+}
+
+/// On start: resume the runs that died, then catch up each job's latest miss when it is
+/// recent enough; older misses are only logged.
+fn recover(
+    config: &Arc<Config>,
+    ledger: &Ledger,
+    running: &mut Running,
+    now: DateTime<Utc>,
+) -> Result<(), ServeError> {
+    for (job_name, period_text) in ledger.unfinished()? {
+        let (Some(job), Ok(period)) = (config.job(&job_name), Period::parse(&period_text)) else {
+            continue;
+        };
+        running.start(config, job, period, "resuming a run that died");
+    }
+    for job in config.jobs.values() {
+        let Ok(cron) = croner::Cron::from_str(&job.schedule) else {
+            continue;
+        };
+        let Some(latest) = previous_fire(&cron, job.timezone, now) else {
+            continue;
+        };
+        let period = period_of(job, latest.at);
+        if ledger.succeeded(&job.name, &period.to_string())? || running.runs.contains_key(&job.name)
+        {
+            continue;
+        }
+        let age = now - latest.at.with_timezone(&Utc);
+        if age <= job.catch_up_within {
+            running.start(
+                config,
+                job,
+                period,
+                &format!("caught up: missed at {}", latest.at.to_rfc3339()),
+            );
+        } else {
+            eprintln!(
+                "{} {period}: missed at {}, older than catch_up_within: not run (xbrief run {} --period {period} runs it)",
+                job.name,
+                latest.at.to_rfc3339(),
+                job.name
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn serve(config_path: &Path) -> Result<(), ServeError> {
+    let load = |path: &Path| {
+        Config::load(path)
+            .map(Arc::new)
+            .map_err(|e| ServeError::Config(e.to_string()))
+    };
+    let mut config = load(config_path)?;
+    let defaults = RunOptions {
+        period: None,
+        data_dir: None,
+        out_dir: None,
+        exports_only: false,
+        transport: None,
+    };
+    let state = run::state_dir(&config, &run::out_dir(&config, &defaults));
+    let _lock = lock(&state)?;
+    install_signals();
+    let ledger = Ledger::open(&state)?;
+    let mut running = Running::default();
+    recover(&config, &ledger, &mut running, Utc::now())?;
+    drop(ledger);
+    let mut next = schedule(&config, Utc::now());
+    let mut config_time = modified(config_path);
+    eprintln!(
+        "serving {} job(s) from {}; state in {}",
+        config.jobs.len(),
+        config_path.display(),
+        state.display()
+    );
+    while !STOP.load(Ordering::SeqCst) {
+        let now = Utc::now();
+        let due: Vec<String> = next
+            .iter()
+            .filter(|(_, at)| at.with_timezone(&Utc) <= now)
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in due {
+            if let Some(job) = config.job(&name) {
+                let at = next[&name];
+                running.start(
+                    &config,
+                    job,
+                    period_of(job, at),
+                    &format!("scheduled at {}", at.to_rfc3339()),
+                );
+            }
+            // the next fire strictly after this one, so a long run never makes it fire twice
+            let after = next[&name].with_timezone(&Utc);
+            match config.job(&name).and_then(|job| {
+                let cron = croner::Cron::from_str(&job.schedule).ok()?;
+                next_fires(&cron, job.timezone, after, 1).into_iter().next()
+            }) {
+                Some(fire) => next.insert(name, fire.at),
+                None => next.remove(&name),
+            };
+        }
+        let changed = modified(config_path) != config_time;
+        if changed || RELOAD.swap(false, Ordering::SeqCst) {
+            config_time = modified(config_path);
+            match load(config_path) {
+                Ok(new) => {
+                    eprintln!("config reloaded: {} job(s)", new.jobs.len());
+                    config = new;
+                    next = schedule(&config, Utc::now());
+                }
+                Err(error) => eprintln!("config edit rejected, keeping the running jobs: {error}"),
+            }
+        }
+        running.reap();
+        // wake for the next fire, or within a second for signals and config edits
+        let until_next = next
+            .values()
+            .map(|at| {
+                (at.with_timezone(&Utc) - Utc::now())
+                    .to_std()
+                    .unwrap_or_default()
+            })
+            .min()
+            .unwrap_or(Duration::from_secs(1));
+        std::thread::sleep(until_next.min(Duration::from_secs(1)));
+    }
+    eprintln!("stopping: waiting for the runs in flight");
+    running.wait();
+    eprintln!("stopped");
+    Ok(())
+}
