@@ -5,96 +5,13 @@
 
 mod common;
 
+use common::smtp::{SmtpServer, free_port};
 use common::*;
 use mailparse::MailHeaderMap;
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-struct SmtpServer {
-    child: Child,
-    port: u16,
-    store: PathBuf,
-}
-
-impl SmtpServer {
-    fn start(store: &Path, port: u16, faults: &[&str]) -> SmtpServer {
-        let mut child = Command::new("python3")
-            .arg(repo().join("tests/smtp_server.py"))
-            .args([
-                "--port",
-                &port.to_string(),
-                "--store",
-                &store.to_string_lossy(),
-            ])
-            .args(faults)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 runs (the README's test command installs aiosmtpd)");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim()
-            .strip_prefix("PORT ")
-            .unwrap_or_else(|| panic!("server did not start: {line}"))
-            .parse()
-            .unwrap();
-        SmtpServer {
-            child,
-            port,
-            store: store.to_path_buf(),
-        }
-    }
-
-    /// Messages stored per recipient.
-    fn received(&self) -> BTreeMap<String, usize> {
-        let mut counts = BTreeMap::new();
-        for entry in std::fs::read_dir(&self.store).unwrap() {
-            let name = entry.unwrap().file_name().to_string_lossy().to_string();
-            if let Some(rest) = name.strip_suffix(".eml") {
-                let recipient = rest.split_once('-').unwrap().1.to_string();
-                *counts.entry(recipient).or_default() += 1;
-            }
-        }
-        counts
-    }
-
-    fn total(&self) -> usize {
-        self.received().values().sum()
-    }
-
-    fn message_to(&self, recipient: &str) -> Vec<u8> {
-        for entry in std::fs::read_dir(&self.store).unwrap() {
-            let path = entry.unwrap().path();
-            if path
-                .to_string_lossy()
-                .ends_with(&format!("-{recipient}.eml"))
-            {
-                return std::fs::read(path).unwrap();
-            }
-        }
-        panic!("no message to {recipient}")
-    }
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 struct Setup {
     dir: tempfile::TempDir,
@@ -113,33 +30,10 @@ impl Setup {
 
     fn with_retry(sites: usize, allowed: &str, retry: &str) -> Setup {
         let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("data");
-        let output = xbrief(&[
-            "demo",
-            "--out",
-            &data.to_string_lossy(),
-            "--sites",
-            &sites.to_string(),
-            "--months",
-            "2",
-            "--responses-per-site-month",
-            "10-20",
-            "--seed",
-            "3",
-            "--until",
-            "2026-10",
-        ]);
-        assert!(output.status.success(), "{}", stderr(&output));
-        let config = std::fs::read_to_string(repo().join("config/xbrief.yaml"))
-            .unwrap()
-            .replace(
-                "  admins: [xbrief-admin@example.com]",
-                &format!("  admins: [xbrief-admin@example.com]\n  retry: {retry}"),
-            )
-            .replace(
-                "allowed_domains: [example.com, example.fr, example.gr, example.co.uk]",
-                &format!("allowed_domains: [{allowed}]"),
-            );
+        let config = small_demo(dir.path(), sites, "3", retry).replace(
+            "allowed_domains: [example.com, example.fr, example.gr, example.co.uk]",
+            &format!("allowed_domains: [{allowed}]"),
+        );
         let path = dir.path().join("xbrief.yaml");
         std::fs::write(&path, config).unwrap();
         Setup { dir, config: path }

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -102,4 +104,32 @@ pub fn employee_row(
                 {}::SMALLINT AS amb1, {}::SMALLINT AS amb2, {}::SMALLINT AS amb3",
         e.join(", "), amb[0], amb[1], amb[2]
     )
+}
+
+/// Small demo exports (two months up to 2026-10, 10–20 responses per site-month) written to
+/// `dir/data`, and the default config's text with its delivery retries given by `retry`.
+pub fn small_demo(dir: &Path, sites: usize, seed: &str, retry: &str) -> String {
+    let data = dir.join("data");
+    let output = xbrief(&[
+        "demo",
+        "--out",
+        &data.to_string_lossy(),
+        "--sites",
+        &sites.to_string(),
+        "--months",
+        "2",
+        "--responses-per-site-month",
+        "10-20",
+        "--seed",
+        seed,
+        "--until",
+        "2026-10",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    std::fs::read_to_string(repo().join("config/xbrief.yaml"))
+        .unwrap()
+        .replace(
+            "  admins: [xbrief-admin@example.com]",
+            &format!("  admins: [xbrief-admin@example.com]\n  retry: {retry}"),
+        )
 }

@@ -1,0 +1,280 @@
+//! `xbrief serve` as a real process on a short schedule (six-field cron, seconds first):
+//! the lock, catch-up inside and outside its window, no overlap, a rejected config edit,
+//! and a runner killed mid-send that resumes without duplicate deliveries.
+
+mod common;
+
+use common::smtp::SmtpServer;
+use common::*;
+use std::path::PathBuf;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+struct Runner {
+    dir: tempfile::TempDir,
+    config: PathBuf,
+    /// A copy of the valid config for `history`, whatever a test does to `config`.
+    valid: PathBuf,
+}
+
+impl Runner {
+    /// Demo exports and a config whose output and state live in a temporary folder;
+    /// `edit` rewrites the config text.
+    fn new(sites: usize, edit: impl Fn(String) -> String) -> Runner {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let text = small_demo(
+            dir.path(),
+            sites,
+            "9",
+            "{ attempts: 8, initial_ms: 40, max_ms: 400 }",
+        )
+        .replace("dir: demo-data", &format!("dir: {}", data.display()))
+        .replace("demo_if_missing: true", "demo_if_missing: false")
+        .replace(
+            "output: out",
+            &format!("output: {}", dir.path().join("out").display()),
+        );
+        let config = dir.path().join("xbrief.yaml");
+        std::fs::write(&config, edit(text)).unwrap();
+        let valid = dir.path().join("valid.yaml");
+        std::fs::copy(&config, &valid).unwrap();
+        Runner { dir, config, valid }
+    }
+
+    /// A runner whose stderr goes to a file (a pipe nobody reads would fill and block it).
+    fn serve(&self) -> Served {
+        static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let log = self.dir.path().join(format!("serve-{n}.log"));
+        let child = Command::new(env!("CARGO_BIN_EXE_xbrief"))
+            .current_dir(repo())
+            .args(["--config", &self.config.to_string_lossy(), "serve"])
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        Served { child, log }
+    }
+
+    fn history(&self) -> String {
+        let output = Command::new(env!("CARGO_BIN_EXE_xbrief"))
+            .current_dir(repo())
+            .args(["--config", &self.valid.to_string_lossy(), "history"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).to_string()
+    }
+
+    fn runs_of(&self, job: &str) -> usize {
+        self.history()
+            .lines()
+            .filter(|l| l.contains(&format!(" {job} ")) && l.contains("→"))
+            .count()
+    }
+}
+
+struct Served {
+    child: Child,
+    log: PathBuf,
+}
+
+/// SIGTERM, then the runner's stderr (it exits 0 once the runs in flight are done).
+fn stop(served: Served) -> String {
+    let Served { mut child, log } = served;
+    // SAFETY: signalling our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "serve did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let status = child.wait().unwrap();
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(status.success(), "serve exits 0 on SIGTERM: {text}");
+    text
+}
+
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Only the named job, on the given schedule (the others never fire in a test).
+fn only(job: &str, schedule: &str, catch_up: &str) -> impl Fn(String) -> String {
+    let (job, schedule, catch_up) = (job.to_string(), schedule.to_string(), catch_up.to_string());
+    move |text: String| {
+        let mut out = Vec::new();
+        let mut current = String::new();
+        for line in text.lines() {
+            if let Some(name) = line
+                .strip_prefix("  ")
+                .and_then(|l| l.strip_suffix(':'))
+                .filter(|n| !n.starts_with(' '))
+            {
+                current = name.to_string();
+            }
+            if line.trim_start().starts_with("schedule:") {
+                let value = if current == job {
+                    schedule.clone()
+                } else {
+                    "0 0 1 1 *".to_string()
+                };
+                out.push(format!("    schedule: \"{value}\""));
+                if current == job && !catch_up.is_empty() {
+                    out.push(format!("    catch_up_within: {catch_up}"));
+                }
+                continue;
+            }
+            out.push(line.to_string());
+        }
+        out.join("\n") + "\n"
+    }
+}
+
+#[test]
+fn a_second_runner_on_the_same_state_store_refuses() {
+    let runner = Runner::new(4, only("executive-monthly", "0 0 1 1 *", ""));
+    let first = runner.serve();
+    wait_for("the lock", || {
+        runner.dir.path().join("out/state/serve.lock").exists()
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let second = Command::new(env!("CARGO_BIN_EXE_xbrief"))
+        .current_dir(repo())
+        .args(["--config", &runner.config.to_string_lossy(), "serve"])
+        .output()
+        .unwrap();
+    assert!(!second.status.success());
+    assert!(
+        stderr(&second).contains("another xbrief serve (pid"),
+        "{}",
+        stderr(&second)
+    );
+    stop(first);
+}
+
+#[test]
+fn a_recent_miss_is_caught_up_once_and_an_old_one_is_not() {
+    // executive-monthly fires at 07:00 on the 2nd: its latest fire is at most a month old
+    let runner = Runner::new(4, only("executive-monthly", "0 7 2 * *", "40d"));
+    let first = runner.serve();
+    wait_for("the caught-up run", || {
+        runner.runs_of("executive-monthly") == 1 && runner.history().contains("succeeded")
+    });
+    let log = stop(first);
+    assert!(log.contains("caught up: missed at"), "{log}");
+    let second = runner.serve();
+    std::thread::sleep(Duration::from_secs(2));
+    stop(second);
+    assert_eq!(
+        runner.runs_of("executive-monthly"),
+        1,
+        "caught up once, not again after a restart"
+    );
+
+    let old = Runner::new(4, only("executive-monthly", "0 7 2 * *", "1h"));
+    let child = old.serve();
+    std::thread::sleep(Duration::from_secs(2));
+    let log = stop(child);
+    assert!(log.contains("older than catch_up_within: not run"), "{log}");
+    assert_eq!(old.runs_of("executive-monthly"), 0);
+}
+
+#[test]
+fn a_job_never_overlaps_itself_and_a_bad_edit_keeps_the_jobs_running() {
+    // every second; the SMTP server holds the first run's messages for a while, so fires
+    // come while it is still going
+    let mail = tempfile::tempdir().unwrap();
+    let server = SmtpServer::start(&mail.path().join("mail"), 0, &["--gate-after", "0"]);
+    let port = server.port;
+    let runner = Runner::new(6, move |text| {
+        only("frontline-weekly", "* * * * * *", "1s")(text).replace(
+            "  transport: file",
+            &format!("  transport: smtp\n  smtp: {{ host: localhost, port: {port}, tls: none }}"),
+        )
+    });
+    let served = runner.serve();
+    let log_so_far = |served: &Served| std::fs::read_to_string(&served.log).unwrap_or_default();
+    wait_for("a fire skipped during the held run", || {
+        log_so_far(&served).contains("skipped (scheduled at")
+    });
+    std::fs::write(mail.path().join("mail/open"), "").unwrap();
+    wait_for("two finished runs", || {
+        runner.runs_of("frontline-weekly") >= 2
+    });
+    let good = std::fs::read_to_string(&runner.config).unwrap();
+    std::fs::write(
+        &runner.config,
+        good.replace("timezone: Europe/Paris", "timezone: Europe/Pariss"),
+    )
+    .unwrap();
+    wait_for("the rejected edit", || {
+        log_so_far(&served).contains("config edit rejected, keeping the running jobs")
+    });
+    let before = runner.runs_of("frontline-weekly");
+    wait_for("runs after the bad edit", || {
+        runner.runs_of("frontline-weekly") >= before + 2
+    });
+    let log = stop(served);
+    assert!(
+        log.contains("Europe/Pariss"),
+        "the error names the value: {log}"
+    );
+    // the runs recorded never overlap: each starts after the previous one finished
+    let mut spans: Vec<(String, String)> = runner
+        .history()
+        .lines()
+        .filter(|l| l.contains(" frontline-weekly ") && l.contains("→"))
+        .map(|l| {
+            let parts: Vec<&str> = l.split_whitespace().collect();
+            (parts[3].to_string(), parts[5].to_string())
+        })
+        .collect();
+    spans.sort();
+    assert!(spans.len() >= 4);
+    for pair in spans.windows(2) {
+        assert!(pair[1].0 >= pair[0].1, "overlapping runs: {pair:?}");
+    }
+    // the first run's messages arrived once, however many fires came while it was held
+    assert!(server.received().values().all(|n| *n == 1));
+}
+
+#[test]
+fn a_runner_killed_mid_send_resumes_on_restart_without_duplicates() {
+    let store = tempfile::tempdir().unwrap();
+    let server = SmtpServer::start(&store.path().join("mail"), 0, &["--gate-after", "30"]);
+    let port = server.port;
+    let runner = Runner::new(81, move |text| {
+        only("site-scorecards", "0 6 3 * *", "40d")(text).replace(
+            "  transport: file",
+            &format!("  transport: smtp\n  smtp: {{ host: localhost, port: {port}, tls: none }}"),
+        )
+    });
+    let mut served = runner.serve();
+    wait_for("30 messages", || server.total() >= 30);
+    std::thread::sleep(Duration::from_millis(300));
+    served.child.kill().unwrap();
+    served.child.wait().unwrap();
+    assert_eq!(server.total(), 30);
+    std::fs::write(store.path().join("mail/open"), "").unwrap();
+    let restarted = runner.serve();
+    wait_for("80 messages", || server.total() >= 80);
+    std::thread::sleep(Duration::from_millis(500));
+    let log = stop(restarted);
+    assert!(log.contains("resuming a run that died"), "{log}");
+    let received = server.received();
+    assert_eq!(received.len(), 80, "every manager");
+    assert!(
+        received.values().all(|n| *n == 1),
+        "exactly one each: {received:?}"
+    );
+}
