@@ -24,6 +24,22 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
 
 
+def gone(server):
+    """Whether the client hung up (asyncio may not have noticed yet: peek at the socket)."""
+    transport = server.transport
+    if transport is None or transport.is_closing():
+        return True
+    probe = socket.socket(fileno=os.dup(transport.get_extra_info("socket").fileno()))
+    try:
+        return probe.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+    finally:
+        probe.close()
+
+
 class Handler:
     def __init__(self, args):
         self.args = args
@@ -53,9 +69,9 @@ class Handler:
         if self.args.gate_after is not None:
             while self.stored >= self.args.gate_after and not os.path.exists(os.path.join(self.args.store, "open")):
                 await asyncio.sleep(0.02)
-                if server.transport.is_closing():
+                if gone(server):
                     return None
-            if server.transport.is_closing():
+            if gone(server):
                 return None
         with self.lock:
             self.stored += 1
