@@ -393,7 +393,7 @@ impl Validator<'_> {
                 "scorecard.components is empty: expected at least one component".into(),
             );
         }
-        (self.errors.len() == errors_before).then(|| ScorecardPolicy {
+        (self.errors.len() == errors_before).then_some(ScorecardPolicy {
             cap,
             payout_threshold: payout.threshold.0,
             payout_target: payout.target.0,

@@ -39,7 +39,7 @@ impl Ratio {
         Ratio::new(100 * part, whole)
     }
 
-    pub fn sub(self, other: Ratio) -> Ratio {
+    pub fn minus(self, other: Ratio) -> Ratio {
         Ratio {
             num: self.num * other.den - other.num * self.den,
             den: self.den * other.den,

@@ -98,7 +98,7 @@ pub fn money(value: f64) -> Decimal {
 pub fn compute(inputs: &ScorecardInputs, policy: &ScorecardPolicy) -> Scorecard {
     let ce_value = inputs.ce_index.map(|r| r.round_decimal(6));
     let ce_change_ratio = match (inputs.ce_index, inputs.prev_ce_index) {
-        (Some(now), Some(before)) => Some(now.sub(before)),
+        (Some(now), Some(before)) => Some(now.minus(before)),
         _ => None,
     };
     let ce_change = ce_change_ratio.map(|r| r.round_decimal(6));

@@ -41,7 +41,7 @@ impl Writer<'_> {
     fn change(&self, now: Option<Ratio>, before: Option<Ratio>) -> String {
         match (now, before) {
             (Some(n), Some(b)) => {
-                let text = n.sub(b).round_text(1);
+                let text = n.minus(b).round_text(1);
                 let text = if text.starts_with('-') || text == "0.0" {
                     text
                 } else {
