@@ -237,6 +237,7 @@ fn execute(cli: Cli) -> Result<(), String> {
                 out_dir: None,
                 exports_only: false,
                 transport: None,
+                data_incomplete: false,
             };
             ensure_demo(&config, &options)?;
             let scope = site
@@ -318,6 +319,7 @@ fn execute(cli: Cli) -> Result<(), String> {
                 out_dir: out,
                 exports_only,
                 transport: transport.map(Transport::from),
+                data_incomplete: false,
             };
             ensure_demo(&config, &options)?;
             let mut undelivered = Vec::new();
@@ -405,6 +407,7 @@ fn execute(cli: Cli) -> Result<(), String> {
                 out_dir: out,
                 exports_only: false,
                 transport: None,
+                data_incomplete: false,
             };
             let state = run::state_dir(&config, &run::out_dir(&config, &options));
             let ledger = crate::deliver::Ledger::open(&state).map_err(|e| e.to_string())?;
@@ -469,6 +472,7 @@ fn execute(cli: Cli) -> Result<(), String> {
                 out_dir: out,
                 exports_only: false,
                 transport: transport.map(Transport::from),
+                data_incomplete: false,
             };
             let delivered = run::resend(&config, job, &options, &to)
                 .map_err(|e| format!("job {}: {e}", job.name))?;

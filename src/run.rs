@@ -62,6 +62,8 @@ pub struct RunOptions {
     pub exports_only: bool,
     /// `run --transport`, over the config's `delivery.transport`.
     pub transport: Option<crate::config::Transport>,
+    /// The data was not fresh by the deadline (`wait_for_data`): briefings say so.
+    pub data_incomplete: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -256,6 +258,7 @@ pub fn preview(
         figures: &figures,
         catalogs: &catalogs,
         privacy: privacy(config),
+        data_incomplete: options.data_incomplete,
     };
     let known: Vec<&str> = briefings
         .iter()
@@ -571,6 +574,7 @@ fn produce(
             figures,
             catalogs: &catalogs,
             privacy,
+            data_incomplete: options.data_incomplete,
         };
         check_recipients(job, config, &briefings)?;
         let mut audiences: Vec<&str> = briefings.iter().map(|b| b.template).collect();

@@ -278,3 +278,33 @@ fn a_runner_killed_mid_send_resumes_on_restart_without_duplicates() {
         "exactly one each: {received:?}"
     );
 }
+
+#[test]
+fn stale_data_runs_with_a_banner_or_is_skipped_at_the_deadline() {
+    // the demo's newest response is in October 2026: older than a day, so never fresh
+    for then in ["run", "skip"] {
+        let runner = Runner::new(4, move |text| {
+            only("executive-monthly", "0 7 2 * *", "40d")(text).replace(
+                "    catch_up_within: 40d",
+                &format!("    catch_up_within: 40d\n    wait_for_data: {{ max_age: 24h, deadline: 2s, then: {then} }}"),
+            )
+        });
+        let served = runner.serve();
+        std::thread::sleep(Duration::from_secs(4));
+        let log = stop(served);
+        let folder = runner.dir.path().join("out/executive-monthly/2026-10");
+        if then == "run" {
+            assert!(
+                log.contains("running with the incomplete-data banner"),
+                "{log}"
+            );
+            let document = lopdf::Document::load(folder.join("executive.pdf")).unwrap();
+            let text = document.extract_text(&[1]).unwrap();
+            assert!(text.contains("Data may be incomplete"), "{text}");
+        } else {
+            assert!(log.contains("skipped (wait_for_data.then: skip)"), "{log}");
+            assert!(!folder.exists());
+            assert_eq!(runner.runs_of("executive-monthly"), 0);
+        }
+    }
+}

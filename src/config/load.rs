@@ -69,6 +69,14 @@ pub struct Job {
     pub scorecard_export: bool,
     pub eligible_sites_only: bool,
     pub catch_up_within: chrono::Duration,
+    pub wait_for_data: Option<WaitForData>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaitForData {
+    pub max_age: chrono::Duration,
+    pub deadline: chrono::Duration,
+    pub then: super::model::WhenStale,
 }
 
 /// `90s`, `15m`, `24h`, `2d`.
@@ -174,6 +182,26 @@ impl Validator<'_> {
                 None
             }
         }
+    }
+
+    /// A duration such as `24h`; `None` (with the error recorded) when it is not one.
+    fn duration(
+        &mut self,
+        text: &Spanned<String>,
+        key: &str,
+        job: &str,
+    ) -> Option<chrono::Duration> {
+        let parsed = duration(&text.value);
+        if parsed.is_none() {
+            self.error(
+                text.referenced,
+                format!(
+                    "invalid {key} `{}` of job `{job}`: expected a number with s, m, h or d, like 24h",
+                    text.value
+                ),
+            );
+        }
+        parsed
     }
 
     fn address(&mut self, value: &Spanned<String>, allowed: &[String], what: &str) {
@@ -293,20 +321,22 @@ impl Validator<'_> {
         }
         let catch_up_within = match &section.catch_up_within {
             None => Some(chrono::Duration::hours(24)),
-            Some(text) => {
-                let parsed = duration(&text.value);
-                if parsed.is_none() {
-                    self.error(
-                        text.referenced,
-                        format!(
-                            "invalid catch_up_within `{}` of job `{name}`: expected a number with s, m, h or d, like 24h",
-                            text.value
-                        ),
-                    );
-                }
-                parsed
-            }
+            Some(text) => self.duration(text, "catch_up_within", name),
         };
+        let mut wait_for_data = None;
+        if let Some(wait) = &section.wait_for_data {
+            let (max_age, deadline) = (
+                self.duration(&wait.max_age, "wait_for_data.max_age", name),
+                self.duration(&wait.deadline, "wait_for_data.deadline", name),
+            );
+            wait_for_data = max_age
+                .zip(deadline)
+                .map(|(max_age, deadline)| WaitForData {
+                    max_age,
+                    deadline,
+                    then: wait.then,
+                });
+        }
         if section.audience == Audience::Executive && section.recipients.is_empty() {
             self.error(
                 section.schedule.referenced,
@@ -335,6 +365,7 @@ impl Validator<'_> {
             scorecard_export: section.scorecard_export || !section.hr_recipients.is_empty(),
             eligible_sites_only: section.eligible_sites_only,
             catch_up_within: catch_up_within?,
+            wait_for_data,
         })
     }
 

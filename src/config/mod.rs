@@ -4,8 +4,10 @@
 mod load;
 mod model;
 
-pub use load::{ComponentPolicy, Config, ConfigError, Job, LoadError, ScorecardPolicy};
+pub use load::{
+    ComponentPolicy, Config, ConfigError, Job, LoadError, ScorecardPolicy, WaitForData,
+};
 pub use model::{
     Audience, ComponentName, ConfigFile, ExportPaths, PageSize, PeriodRule, RetrySection,
-    SmtpSection, SmtpTls, Transport,
+    SmtpSection, SmtpTls, Transport, WhenStale,
 };

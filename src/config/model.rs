@@ -232,6 +232,27 @@ fn default_timeout() -> u64 {
     30
 }
 
+/// Fresh means the newest customer response and the newest customer export file are both
+/// younger than `max_age`; the runner polls until then or until `deadline` after the fire,
+/// and then runs with a "data may be incomplete" banner or skips, per `then`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaitForDataSection {
+    pub max_age: Spanned<String>,
+    pub deadline: Spanned<String>,
+    #[serde(default)]
+    pub then: WhenStale,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WhenStale {
+    /// Run anyway, with a banner saying the data may be incomplete.
+    #[default]
+    Run,
+    Skip,
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SmtpTls {
@@ -299,6 +320,9 @@ pub struct JobSection {
     /// `90m`, `2d` (default 24h).
     #[serde(default)]
     pub catch_up_within: Option<Spanned<String>>,
+    /// `xbrief serve` waits for fresh data before running this job.
+    #[serde(default)]
+    pub wait_for_data: Option<WaitForDataSection>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]

@@ -159,7 +159,7 @@ impl Exports {
     }
 }
 
-fn resolve(export: ExportName, pattern: &Path) -> Result<Vec<PathBuf>, DataError> {
+pub fn resolve(export: ExportName, pattern: &Path) -> Result<Vec<PathBuf>, DataError> {
     let text = pattern.to_string_lossy().to_string();
     let matches = glob::glob(&text).map_err(|e| DataError::BadPattern {
         export: export.as_str(),

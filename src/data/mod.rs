@@ -5,6 +5,7 @@ pub mod contract;
 pub mod duplicates;
 pub mod engine;
 pub mod exports;
+pub mod freshness;
 pub mod queries;
 
 pub use contract::ExportName;

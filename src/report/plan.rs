@@ -38,13 +38,15 @@ pub struct Contexts<'a> {
     pub figures: &'a Figures,
     pub catalogs: &'a Catalogs,
     pub privacy: Privacy,
+    /// The data was not fresh by the runner's deadline: every briefing says so.
+    pub data_incomplete: bool,
 }
 
 impl Contexts<'_> {
     pub fn of(&self, briefing: &Briefing) -> serde_json::Value {
         let (language, catalog) = self.catalogs.get(&briefing.locale);
         let figures = self.figures;
-        match briefing.subject {
+        let mut context = match briefing.subject {
             Subject::Company => context::executive(figures, self.privacy, language, catalog),
             Subject::Site(site) => context::manager(
                 figures,
@@ -62,7 +64,11 @@ impl Contexts<'_> {
                 catalog,
             ),
             Subject::Payroll => context::hr(figures, language, catalog),
+        };
+        if let serde_json::Value::Object(map) = &mut context {
+            map.insert("data_incomplete".into(), self.data_incomplete.into());
         }
+        context
     }
 }
 

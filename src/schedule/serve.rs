@@ -5,7 +5,11 @@
 //! lets the runs in flight finish, then exits 0.
 
 use super::fire::{next_fires, previous_fire};
-use crate::config::{Config, Job};
+use crate::config::{Config, Job, WaitForData, WhenStale};
+
+use crate::data::ExportName;
+use crate::data::freshness;
+use crate::data::queries::QueryDir;
 use crate::deliver::Ledger;
 use crate::metrics::period::Period;
 use crate::run::{self, RunOptions};
@@ -105,7 +109,14 @@ impl Running {
         self.runs.retain(|_, handle| !handle.is_finished());
     }
 
-    fn start(&mut self, config: &Arc<Config>, job: &Job, period: Period, why: &str) {
+    fn start(
+        &mut self,
+        config: &Arc<Config>,
+        job: &Job,
+        period: Period,
+        due: DateTime<Utc>,
+        why: &str,
+    ) {
         self.reap();
         if self.runs.contains_key(&job.name) {
             tracing::warn!(job = %job.name, %period, "the previous run is still going: this one is skipped");
@@ -119,13 +130,33 @@ impl Running {
         let name = job.name.clone();
         let (config, job) = (config.clone(), job.clone());
         let handle = std::thread::spawn(move || {
-            let options = RunOptions {
+            let mut options = RunOptions {
                 period: Some(period),
                 data_dir: None,
                 out_dir: None,
                 exports_only: false,
                 transport: None,
+                data_incomplete: false,
             };
+            if let Some(wait) = &job.wait_for_data {
+                match wait_for_data(&config, &options, wait, due) {
+                    Fresh::Yes => {}
+                    Fresh::NoButRun => {
+                        eprintln!(
+                            "{} {period}: data not fresh by the deadline: running with the incomplete-data banner",
+                            job.name
+                        );
+                        options.data_incomplete = true;
+                    }
+                    Fresh::NoSoSkip => {
+                        eprintln!(
+                            "{} {period}: data not fresh by the deadline: skipped (wait_for_data.then: skip)",
+                            job.name
+                        );
+                        return;
+                    }
+                }
+            }
             match run::run_job(&config, &job, &options) {
                 Ok(summary) => eprintln!(
                     "{} {}: {} sent, {} already sent before, {} not delivered",
@@ -145,6 +176,44 @@ impl Running {
         for (_, handle) in self.runs {
             let _ = handle.join();
         }
+    }
+}
+
+enum Fresh {
+    Yes,
+    NoButRun,
+    NoSoSkip,
+}
+
+/// Polls the customer export until it is fresh or the deadline (after `due`) has passed.
+fn wait_for_data(
+    config: &Config,
+    options: &RunOptions,
+    wait: &WaitForData,
+    due: DateTime<Utc>,
+) -> Fresh {
+    let pattern = run::export_patterns(config, &run::data_dir(config, options))
+        [&ExportName::CustomerResponses]
+        .clone();
+    let deadline = due + wait.deadline;
+    let poll = (wait.deadline / 20)
+        .to_std()
+        .unwrap_or_default()
+        .clamp(Duration::from_secs(1), Duration::from_secs(60));
+    loop {
+        let queries = QueryDir::new(Path::new(&config.file.paths.queries));
+        match freshness::probe(&pattern, queries) {
+            Ok(found) if found.is_fresh(Utc::now(), wait.max_age) => return Fresh::Yes,
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "cannot check the data's freshness"),
+        }
+        if Utc::now() >= deadline || STOP.load(Ordering::SeqCst) {
+            return match wait.then {
+                WhenStale::Run => Fresh::NoButRun,
+                WhenStale::Skip => Fresh::NoSoSkip,
+            };
+        }
+        std::thread::sleep(poll);
     }
 }
 
@@ -179,7 +248,7 @@ fn recover(
         let (Some(job), Ok(period)) = (config.job(&job_name), Period::parse(&period_text)) else {
             continue;
         };
-        running.start(config, job, period, "resuming a run that died");
+        running.start(config, job, period, now, "resuming a run that died");
     }
     for job in config.jobs.values() {
         let Ok(cron) = croner::Cron::from_str(&job.schedule) else {
@@ -199,6 +268,7 @@ fn recover(
                 config,
                 job,
                 period,
+                latest.at.with_timezone(&Utc),
                 &format!("caught up: missed at {}", latest.at.to_rfc3339()),
             );
         } else {
@@ -226,6 +296,7 @@ pub fn serve(config_path: &Path) -> Result<(), ServeError> {
         out_dir: None,
         exports_only: false,
         transport: None,
+        data_incomplete: false,
     };
     let state = run::state_dir(&config, &run::out_dir(&config, &defaults));
     let _lock = lock(&state)?;
@@ -256,6 +327,7 @@ pub fn serve(config_path: &Path) -> Result<(), ServeError> {
                     &config,
                     job,
                     period_of(job, at),
+                    at.with_timezone(&Utc),
                     &format!("scheduled at {}", at.to_rfc3339()),
                 );
             }

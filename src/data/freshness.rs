@@ -1,0 +1,81 @@
+//! Is the data fresh? The newest `responded_at` of the customer export (from the Parquet
+//! footers) and the newest modification time of its files, for the runner's
+//! `wait_for_data` gate.
+
+use super::ExportName;
+use super::engine::Engine;
+use super::exports::{DataError, resolve};
+use super::queries::QueryDir;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use duckdb::types::Value;
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Freshness {
+    pub newest_response: Option<DateTime<Utc>>,
+    pub newest_file: Option<DateTime<Utc>>,
+}
+
+impl Freshness {
+    /// Fresh when both the newest response and the newest file are younger than `max_age`.
+    pub fn is_fresh(&self, now: DateTime<Utc>, max_age: chrono::Duration) -> bool {
+        let recent = |t: Option<DateTime<Utc>>| t.is_some_and(|t| now - t <= max_age);
+        recent(self.newest_response) && recent(self.newest_file)
+    }
+}
+
+pub fn probe(customer_pattern: &Path, queries: QueryDir) -> Result<Freshness, DataError> {
+    let paths = resolve(ExportName::CustomerResponses, customer_pattern)?;
+    let newest_file = paths
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+        .max()
+        .map(DateTime::<Utc>::from);
+    let engine = Engine::open(queries, None)?;
+    let list = Value::List(
+        paths
+            .iter()
+            .map(|p| Value::Text(p.to_string_lossy().to_string()))
+            .collect(),
+    );
+    let newest: Vec<Option<String>> = engine.query("freshness_probe", [list], |row| row.get(0))?;
+    let newest_response = newest
+        .into_iter()
+        .flatten()
+        .next()
+        .and_then(|text| NaiveDateTime::parse_from_str(text.get(..19)?, "%Y-%m-%d %H:%M:%S").ok())
+        .map(|t| t.and_utc());
+    Ok(Freshness {
+        newest_response,
+        newest_file,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_only_when_both_the_newest_response_and_file_are_recent() {
+        let now = DateTime::parse_from_rfc3339("2026-11-24T07:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let hours_ago = |h: i64| Some(now - chrono::Duration::hours(h));
+        let day = chrono::Duration::hours(24);
+        let fresh = |r, f| {
+            Freshness {
+                newest_response: r,
+                newest_file: f,
+            }
+            .is_fresh(now, day)
+        };
+        assert!(fresh(hours_ago(3), hours_ago(1)));
+        assert!(fresh(hours_ago(24), hours_ago(24)));
+        assert!(
+            !fresh(hours_ago(25), hours_ago(1)),
+            "old responses in a new file"
+        );
+        assert!(!fresh(hours_ago(3), hours_ago(30)), "a file not rewritten");
+        assert!(!fresh(None, hours_ago(1)));
+    }
+}
