@@ -359,7 +359,10 @@ pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSu
                 delivered.failed.len() + delivered.pending.len(),
                 delivered.skipped,
             ];
-            ledger.finish_run(&run_id, counts, None)?;
+            // a run stopped mid-send stays `running`: the next start resumes it
+            if delivered.interrupted == 0 {
+                ledger.finish_run(&run_id, counts, None)?;
+            }
             Ok(RunSummary {
                 job: job.name.clone(),
                 period,

@@ -108,6 +108,41 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// A runner sending over SMTP to a server that holds every message after the first
+/// `gate_after` (until `<mail>/open` exists), with `edit` applied to the config.
+fn over_held_smtp(
+    gate_after: &str,
+    sites: usize,
+    edit: impl Fn(String) -> String + 'static,
+) -> (SmtpServer, Runner, tempfile::TempDir) {
+    let mail = tempfile::tempdir().unwrap();
+    let server = SmtpServer::start(&mail.path().join("mail"), 0, &["--gate-after", gate_after]);
+    let port = server.port;
+    let runner = Runner::new(sites, move |text| {
+        edit(text).replace(
+            "  transport: file",
+            &format!("  transport: smtp\n  smtp: {{ host: localhost, port: {port}, tls: none }}"),
+        )
+    });
+    (server, runner, mail)
+}
+
+/// Restarts the runner and checks that the resumed run completes the 80 managers' messages,
+/// exactly one each.
+fn restart_and_count_once_each(runner: &Runner, server: &SmtpServer) {
+    let restarted = runner.serve();
+    wait_for("80 messages", || server.total() >= 80);
+    std::thread::sleep(Duration::from_millis(500));
+    let log = stop(restarted);
+    assert!(log.contains("resuming a run that died"), "{log}");
+    let received = server.received();
+    assert_eq!(received.len(), 80, "every manager");
+    assert!(
+        received.values().all(|n| *n == 1),
+        "exactly one each: {received:?}"
+    );
+}
+
 /// Only the named job, on the given schedule (the others never fire in a test).
 fn only(job: &str, schedule: &str, catch_up: &str) -> impl Fn(String) -> String {
     let (job, schedule, catch_up) = (job.to_string(), schedule.to_string(), catch_up.to_string());
@@ -193,15 +228,8 @@ fn a_recent_miss_is_caught_up_once_and_an_old_one_is_not() {
 fn a_job_never_overlaps_itself_and_a_bad_edit_keeps_the_jobs_running() {
     // every second; the SMTP server holds the first run's messages for a while, so fires
     // come while it is still going
-    let mail = tempfile::tempdir().unwrap();
-    let server = SmtpServer::start(&mail.path().join("mail"), 0, &["--gate-after", "0"]);
-    let port = server.port;
-    let runner = Runner::new(6, move |text| {
-        only("frontline-weekly", "* * * * * *", "1s")(text).replace(
-            "  transport: file",
-            &format!("  transport: smtp\n  smtp: {{ host: localhost, port: {port}, tls: none }}"),
-        )
-    });
+    let (server, runner, mail) =
+        over_held_smtp("0", 6, only("frontline-weekly", "* * * * * *", "1s"));
     let served = runner.serve();
     let log_so_far = |served: &Served| std::fs::read_to_string(&served.log).unwrap_or_default();
     wait_for("a fire skipped during the held run", || {
@@ -250,15 +278,8 @@ fn a_job_never_overlaps_itself_and_a_bad_edit_keeps_the_jobs_running() {
 
 #[test]
 fn a_runner_killed_mid_send_resumes_on_restart_without_duplicates() {
-    let store = tempfile::tempdir().unwrap();
-    let server = SmtpServer::start(&store.path().join("mail"), 0, &["--gate-after", "30"]);
-    let port = server.port;
-    let runner = Runner::new(81, move |text| {
-        only("site-scorecards", "0 6 3 * *", "40d")(text).replace(
-            "  transport: file",
-            &format!("  transport: smtp\n  smtp: {{ host: localhost, port: {port}, tls: none }}"),
-        )
-    });
+    let (server, runner, store) =
+        over_held_smtp("30", 81, only("site-scorecards", "0 6 3 * *", "40d"));
     let mut served = runner.serve();
     wait_for("30 messages", || server.total() >= 30);
     std::thread::sleep(Duration::from_millis(300));
@@ -266,17 +287,7 @@ fn a_runner_killed_mid_send_resumes_on_restart_without_duplicates() {
     served.child.wait().unwrap();
     assert_eq!(server.total(), 30);
     std::fs::write(store.path().join("mail/open"), "").unwrap();
-    let restarted = runner.serve();
-    wait_for("80 messages", || server.total() >= 80);
-    std::thread::sleep(Duration::from_millis(500));
-    let log = stop(restarted);
-    assert!(log.contains("resuming a run that died"), "{log}");
-    let received = server.received();
-    assert_eq!(received.len(), 80, "every manager");
-    assert!(
-        received.values().all(|n| *n == 1),
-        "exactly one each: {received:?}"
-    );
+    restart_and_count_once_each(&runner, &server);
 }
 
 #[test]
@@ -307,4 +318,26 @@ fn stale_data_runs_with_a_banner_or_is_skipped_at_the_deadline() {
             assert_eq!(runner.runs_of("executive-monthly"), 0);
         }
     }
+}
+
+#[test]
+fn sigterm_mid_send_finishes_what_is_in_flight_and_the_rest_goes_on_restart() {
+    let (server, runner, store) =
+        over_held_smtp("20", 81, only("site-scorecards", "0 6 3 * *", "40d"));
+    let served = runner.serve();
+    wait_for("20 messages", || server.total() >= 20);
+    std::thread::sleep(Duration::from_millis(300));
+    // SAFETY: signalling our own child process.
+    unsafe { libc::kill(served.child.id() as i32, libc::SIGTERM) };
+    std::thread::sleep(Duration::from_millis(300));
+    // the messages held by the server were in flight: they finish; no new one starts
+    std::fs::write(store.path().join("mail/open"), "").unwrap();
+    let log = stop(served);
+    let after_stop = server.total();
+    assert!(
+        (21..=28).contains(&after_stop),
+        "{after_stop} messages: {log}"
+    );
+    assert!(log.contains("left for the next start"), "{log}");
+    restart_and_count_once_each(&runner, &server);
 }

@@ -29,6 +29,14 @@ pub enum DeliveryError {
     },
 }
 
+/// Set (from a signal handler) when the runner is asked to stop: messages already being sent
+/// finish, the others stay unsent for the next start.
+pub static STOP_SENDING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn stopping() -> bool {
+    STOP_SENDING.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// One message with who it is for and the hash of what it carries.
 #[derive(Debug, Clone)]
 pub struct Envelope {
@@ -49,6 +57,8 @@ pub struct Delivered {
     pub pending: Vec<(String, String)>,
     /// Wall time of sending, outcomes recorded.
     pub seconds: f64,
+    /// Messages left unsent because the runner was asked to stop.
+    pub interrupted: usize,
 }
 
 pub struct Sender<'a> {
@@ -110,6 +120,7 @@ impl Sender<'_> {
                 todo.push(envelope);
             }
         }
+        let todo_count = todo.len();
         let (record, writer) = ledger.writer();
         let outcomes = match self.transport {
             TransportSettings::Outbox(dir) => self.to_outbox(dir, &todo, &record),
@@ -117,7 +128,9 @@ impl Sender<'_> {
         };
         drop(record);
         let ledger = writer.join().expect("the ledger writer does not panic")?;
-        for o in outcomes? {
+        let outcomes = outcomes?;
+        delivered.interrupted = todo_count - outcomes.len();
+        for o in outcomes {
             match o.status {
                 Status::Sent => delivered.sent += 1,
                 Status::Failed => delivered
@@ -150,6 +163,9 @@ impl Sender<'_> {
         let transport = FileTransport::new(dir);
         let mut outcomes = Vec::new();
         for envelope in todo {
+            if stopping() {
+                break;
+            }
             let mime = build(
                 self.from,
                 self.reply_to,
@@ -213,6 +229,9 @@ impl Sender<'_> {
             let transport = Arc::new(builder.build());
             let mut tasks = tokio::task::JoinSet::new();
             for envelope in todo {
+                if stopping() {
+                    break;
+                }
                 let mime = build(
                     self.from,
                     self.reply_to,
@@ -225,6 +244,10 @@ impl Sender<'_> {
                     .acquire_owned()
                     .await
                     .expect("the semaphore stays open");
+                // asked to stop while waiting for a connection: this one stays unsent
+                if stopping() {
+                    break;
+                }
                 let transport = transport.clone();
                 let retry = self.retry.clone();
                 let record = record.clone();

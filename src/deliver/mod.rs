@@ -6,7 +6,7 @@ mod ledger;
 mod message;
 mod settings;
 
-pub use dispatch::{Delivered, DeliveryError, Envelope, Sender};
+pub use dispatch::{Delivered, DeliveryError, Envelope, STOP_SENDING, Sender};
 pub use ledger::{DeliveryRow, Ledger, LedgerError, RunRow};
 pub use message::{Attachment, Identity, OutgoingMessage, build};
 pub use settings::{Retry, SettingsError, SmtpSettings, TransportSettings, resolve};

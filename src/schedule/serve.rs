@@ -43,6 +43,7 @@ static RELOAD: AtomicBool = AtomicBool::new(false);
 
 extern "C" fn on_stop(_: libc::c_int) {
     STOP.store(true, Ordering::SeqCst);
+    crate::deliver::STOP_SENDING.store(true, Ordering::SeqCst);
 }
 
 extern "C" fn on_hangup(_: libc::c_int) {
@@ -159,12 +160,13 @@ impl Running {
             }
             match run::run_job(&config, &job, &options) {
                 Ok(summary) => eprintln!(
-                    "{} {}: {} sent, {} already sent before, {} not delivered",
+                    "{} {}: {} sent, {} already sent before, {} not delivered, {} left for the next start",
                     summary.job,
                     summary.period,
                     summary.delivered.sent,
                     summary.delivered.skipped,
-                    summary.delivered.failed.len() + summary.delivered.pending.len()
+                    summary.delivered.failed.len() + summary.delivered.pending.len(),
+                    summary.delivered.interrupted
                 ),
                 Err(error) => eprintln!("{} {period}: failed: {error}", job.name),
             }
