@@ -287,19 +287,15 @@ pub fn preview(
         generated: Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
         footer: format!("preview · config {}", &config.sha256[..12]),
     };
+    let context = contexts.of(briefing);
     Ok(Preview {
         period,
         file_stem: briefing.file_stem.clone(),
         scope: briefing.scope.clone(),
         locale: briefing.locale.clone(),
         recipients: briefing.recipients.clone(),
-        document: renderer.document(briefing.template, &contexts.of(briefing))?,
-        rendered: renderer.render(
-            briefing.template,
-            &contexts.of(briefing),
-            frame,
-            briefing.with_pdf,
-        )?,
+        document: renderer.document(briefing.template, &context)?,
+        rendered: renderer.render(briefing.template, &context, frame, briefing.with_pdf)?,
         attach_scorecard_csv: briefing.attach_scorecard_csv,
     })
 }

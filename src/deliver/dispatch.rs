@@ -147,6 +147,17 @@ impl Sender<'_> {
         Ok((delivered, ledger))
     }
 
+    /// The MIME message of an envelope, its attachments read from the run's folder.
+    fn mime(&self, envelope: &Envelope) -> Result<lettre::Message, MessageError> {
+        build(
+            self.from,
+            self.reply_to,
+            &envelope.message,
+            self.folder,
+            &envelope.identity,
+        )
+    }
+
     fn to_outbox(
         &self,
         dir: &Path,
@@ -166,13 +177,7 @@ impl Sender<'_> {
             if stopping() {
                 break;
             }
-            let mime = build(
-                self.from,
-                self.reply_to,
-                &envelope.message,
-                self.folder,
-                &envelope.identity,
-            )?;
+            let mime = self.mime(envelope)?;
             transport.send(&mime).map_err(|e| DeliveryError::Outbox {
                 dir: dir.to_path_buf(),
                 detail: e.to_string(),
@@ -232,13 +237,7 @@ impl Sender<'_> {
                 if stopping() {
                     break;
                 }
-                let mime = build(
-                    self.from,
-                    self.reply_to,
-                    &envelope.message,
-                    self.folder,
-                    &envelope.identity,
-                )?;
+                let mime = self.mime(&envelope)?;
                 let permit = permits
                     .clone()
                     .acquire_owned()

@@ -560,43 +560,16 @@ fn scatter(
             true,
         );
     }
-    let corner = |i: usize| quadrants.get(i).map(String::as_str).unwrap_or("");
-    c.text(
-        area.1 - 1.0,
-        area.3 - 3.0,
-        corner(0),
-        7.0,
-        true,
-        MUTED,
-        Align::Right,
-    );
-    c.text(
-        area.0 + 1.5,
-        area.3 - 3.0,
-        corner(1),
-        7.0,
-        true,
-        MUTED,
-        Align::Left,
-    );
-    c.text(
-        area.1 - 1.0,
-        area.2 + 1.5,
-        corner(2),
-        7.0,
-        true,
-        MUTED,
-        Align::Right,
-    );
-    c.text(
-        area.0 + 1.5,
-        area.2 + 1.5,
-        corner(3),
-        7.0,
-        true,
-        MUTED,
-        Align::Left,
-    );
+    // top right, top left, bottom right, bottom left
+    let corners = [
+        (area.1 - 1.0, area.3 - 3.0, Align::Right),
+        (area.0 + 1.5, area.3 - 3.0, Align::Left),
+        (area.1 - 1.0, area.2 + 1.5, Align::Right),
+        (area.0 + 1.5, area.2 + 1.5, Align::Left),
+    ];
+    for ((x, y, align), label) in corners.into_iter().zip(quadrants) {
+        c.text(x, y, label, 7.0, true, MUTED, align);
+    }
     for p in points {
         c.dot(f.x.at(p[0]), f.y.at(p[1]), 0.7, SKY);
     }
