@@ -5,6 +5,8 @@
 //! lets the runs in flight finish, then exits 0.
 
 use super::fire::{next_fires, previous_fire};
+use super::idle::release_idle_memory;
+use super::ticker::{HOUSEKEEPING, Ticker};
 use crate::config::{Config, Job, WaitForData, WhenStale};
 
 use crate::data::ExportName;
@@ -36,6 +38,14 @@ pub enum ServeError {
     Lock { dir: PathBuf, detail: String },
     #[error(transparent)]
     Ledger(#[from] crate::deliver::LedgerError),
+    #[error("the scheduler failed: {0}")]
+    Ticker(String),
+}
+
+impl From<tokio_cron_scheduler::JobSchedulerError> for ServeError {
+    fn from(error: tokio_cron_scheduler::JobSchedulerError) -> Self {
+        Self::Ticker(error.to_string())
+    }
 }
 
 static STOP: AtomicBool = AtomicBool::new(false);
@@ -106,8 +116,11 @@ struct Running {
 }
 
 impl Running {
-    fn reap(&mut self) {
+    /// Forgets the finished runs; true when the last one just finished.
+    fn reap(&mut self) -> bool {
+        let before = self.runs.len();
         self.runs.retain(|_, handle| !handle.is_finished());
+        before > 0 && self.runs.is_empty()
     }
 
     fn start(
@@ -223,19 +236,25 @@ fn period_of(job: &Job, at: DateTime<chrono_tz::Tz>) -> Period {
     Period::last_complete(job.period_kind, at.date_naive())
 }
 
-/// The next fire of each job after `now`.
-fn schedule(config: &Config, now: DateTime<Utc>) -> BTreeMap<String, DateTime<chrono_tz::Tz>> {
-    config
-        .jobs
-        .values()
-        .filter_map(|job| {
-            let cron = croner::Cron::from_str(&job.schedule).ok()?;
-            next_fires(&cron, job.timezone, now, 1)
-                .into_iter()
-                .next()
-                .map(|f| (job.name.clone(), f.at))
-        })
-        .collect()
+/// The next fire of `job` strictly after `after`.
+fn next_fire(job: &Job, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let cron = croner::Cron::from_str(&job.schedule).ok()?;
+    next_fires(&cron, job.timezone, after, 1)
+        .into_iter()
+        .next()
+        .map(|fire| fire.at.with_timezone(&Utc))
+}
+
+/// Sets every job's alarm at its next fire after now.
+async fn arm(ticker: &mut Ticker, config: &Config) -> Result<(), ServeError> {
+    ticker.clear_all().await?;
+    let now = Utc::now();
+    for job in config.jobs.values() {
+        if let Some(at) = next_fire(job, now) {
+            ticker.set(&job.name, at).await?;
+        }
+    }
+    Ok(())
 }
 
 /// On start: resume the runs that died, then catch up each job's latest miss when it is
@@ -291,7 +310,7 @@ pub fn serve(config_path: &Path) -> Result<(), ServeError> {
             .map(Arc::new)
             .map_err(|e| ServeError::Config(e.to_string()))
     };
-    let mut config = load(config_path)?;
+    let config = load(config_path)?;
     let defaults = RunOptions {
         period: None,
         data_dir: None,
@@ -307,69 +326,79 @@ pub fn serve(config_path: &Path) -> Result<(), ServeError> {
     let mut running = Running::default();
     recover(&config, &ledger, &mut running, Utc::now())?;
     drop(ledger);
-    let mut next = schedule(&config, Utc::now());
-    let mut config_time = modified(config_path);
     eprintln!(
         "serving {} job(s) from {}; state in {}",
         config.jobs.len(),
         config_path.display(),
         state.display()
     );
-    while !STOP.load(Ordering::SeqCst) {
-        let now = Utc::now();
-        let due: Vec<String> = next
-            .iter()
-            .filter(|(_, at)| at.with_timezone(&Utc) <= now)
-            .map(|(name, _)| name.clone())
-            .collect();
-        for name in due {
-            if let Some(job) = config.job(&name) {
-                let at = next[&name];
-                running.start(
-                    &config,
-                    job,
-                    period_of(job, at),
-                    at.with_timezone(&Utc),
-                    &format!("scheduled at {}", at.to_rfc3339()),
-                );
-            }
-            // the next fire strictly after this one, so a long run never makes it fire twice
-            let after = next[&name].with_timezone(&Utc);
-            match config.job(&name).and_then(|job| {
-                let cron = croner::Cron::from_str(&job.schedule).ok()?;
-                next_fires(&cron, job.timezone, after, 1).into_iter().next()
-            }) {
-                Some(fire) => next.insert(name, fire.at),
-                None => next.remove(&name),
-            };
-        }
-        let changed = modified(config_path) != config_time;
-        if changed || RELOAD.swap(false, Ordering::SeqCst) {
-            config_time = modified(config_path);
-            match load(config_path) {
-                Ok(new) => {
-                    eprintln!("config reloaded: {} job(s)", new.jobs.len());
-                    config = new;
-                    next = schedule(&config, Utc::now());
-                }
-                Err(error) => eprintln!("config edit rejected, keeping the running jobs: {error}"),
-            }
-        }
-        running.reap();
-        // wake for the next fire, or within a second for signals and config edits
-        let until_next = next
-            .values()
-            .map(|at| {
-                (at.with_timezone(&Utc) - Utc::now())
-                    .to_std()
-                    .unwrap_or_default()
-            })
-            .min()
-            .unwrap_or(Duration::from_secs(1));
-        std::thread::sleep(until_next.min(Duration::from_secs(1)));
-    }
+    // One thread ticks; runs have their own threads, so the ticking never waits for them.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ServeError::Ticker(e.to_string()))?;
+    runtime.block_on(tick(config_path, config, &mut running, load))?;
     eprintln!("stopping: waiting for the runs in flight");
     running.wait();
     eprintln!("stopped");
+    Ok(())
+}
+
+async fn tick(
+    config_path: &Path,
+    mut config: Arc<Config>,
+    running: &mut Running,
+    load: impl Fn(&Path) -> Result<Arc<Config>, ServeError>,
+) -> Result<(), ServeError> {
+    let (rings, mut alarms) = tokio::sync::mpsc::unbounded_channel();
+    let mut ticker = Ticker::start(rings).await?;
+    arm(&mut ticker, &config).await?;
+    let mut config_time = modified(config_path);
+    let mut housekeeping = tokio::time::interval(HOUSEKEEPING);
+    while !STOP.load(Ordering::SeqCst) {
+        tokio::select! {
+            Some(alarm) = alarms.recv() => {
+                // an alarm set before a reload rings for nothing
+                if !ticker.is_current(&alarm) {
+                    continue;
+                }
+                if let Some(job) = config.job(&alarm.job) {
+                    let local = alarm.at.with_timezone(&job.timezone);
+                    running.start(
+                        &config,
+                        job,
+                        period_of(job, local),
+                        alarm.at,
+                        &format!("scheduled at {}", local.to_rfc3339()),
+                    );
+                    // the next fire strictly after this one: a long run never fires twice
+                    match next_fire(job, alarm.at) {
+                        Some(at) => ticker.set(&job.name, at).await?,
+                        None => ticker.clear(&job.name).await?,
+                    }
+                }
+            }
+            _ = housekeeping.tick() => {
+                let changed = modified(config_path) != config_time;
+                if changed || RELOAD.swap(false, Ordering::SeqCst) {
+                    config_time = modified(config_path);
+                    match load(config_path) {
+                        Ok(new) => {
+                            eprintln!("config reloaded: {} job(s)", new.jobs.len());
+                            config = new;
+                            arm(&mut ticker, &config).await?;
+                        }
+                        Err(error) => {
+                            eprintln!("config edit rejected, keeping the running jobs: {error}")
+                        }
+                    }
+                }
+                if running.reap() {
+                    release_idle_memory();
+                }
+            }
+        }
+    }
+    ticker.stop().await?;
     Ok(())
 }
