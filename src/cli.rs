@@ -86,7 +86,14 @@ enum Command {
         #[arg(long, value_enum)]
         transport: Option<TransportArg>,
     },
-    /// Write deterministic demo exports (same arguments → same bytes).
+    /// Check the config, templates, catalogs, queries and data together; every problem at
+    /// once, each with its file, line and column. Exit 0 only when clean.
+    Validate {
+        #[arg(long, value_enum, default_value = "human")]
+        format: ProblemFormat,
+    },
+    /// Print the JSON Schema of the config file (for editors: completion and inline errors).
+    Schema,
     /// Render one briefing to a PDF without sending anything.
     Preview {
         /// The job whose briefing to render.
@@ -108,6 +115,7 @@ enum Command {
         #[arg(long)]
         model: Option<PathBuf>,
     },
+    /// Write deterministic demo exports (same arguments → same bytes).
     Demo {
         #[arg(long, default_value = "demo-data")]
         out: PathBuf,
@@ -140,6 +148,14 @@ fn parse_instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
                 "invalid instant `{text}`: {e} (expected RFC 3339, e.g. 2026-03-28T12:00:00+01:00)"
             )
         })
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ProblemFormat {
+    /// Each problem with its source line and a pointer under the spot.
+    Human,
+    /// One `file:line:column: message` line per problem.
+    Short,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -370,6 +386,49 @@ fn execute(cli: Cli) -> Result<(), String> {
                     undelivered.join(", ")
                 ))
             }
+        }
+        Command::Validate { format } => {
+            let started = std::time::Instant::now();
+            let found = crate::validate::validate(&cli.config);
+            for problem in &found.problems {
+                match format {
+                    ProblemFormat::Human => println!("{}", problem.fancy()),
+                    ProblemFormat::Short => println!("{}", problem.short()),
+                }
+            }
+            let c = &found.checked;
+            let checked = format!(
+                "{} job(s), {} template files, {} languages, {} export files, queries for {}, {} renders, in {:.2} s",
+                c.jobs,
+                c.template_files,
+                c.languages,
+                c.export_files,
+                if c.periods.is_empty() {
+                    "no period".to_string()
+                } else {
+                    c.periods.join(", ")
+                },
+                c.renders,
+                started.elapsed().as_secs_f64()
+            );
+            if found.problems.is_empty() {
+                eprintln!("{}: no problems ({checked})", cli.config.display());
+                Ok(())
+            } else {
+                Err(format!(
+                    "{} problem(s) in {} and the files it names ({checked})",
+                    found.problems.len(),
+                    cli.config.display()
+                ))
+            }
+        }
+        Command::Schema => {
+            let schema = crate::config::json_schema();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?
+            );
+            Ok(())
         }
         Command::Serve => crate::schedule::serve::serve(&cli.config).map_err(|e| e.to_string()),
         Command::Plan { next, from, format } => {

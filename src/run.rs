@@ -175,14 +175,14 @@ fn check_recipients(
     }
 }
 
-fn page(config: &Config) -> crate::render::Page {
+pub fn page(config: &Config) -> crate::render::Page {
     match config.file.page_size {
         crate::config::PageSize::A4 => crate::render::Page::A4,
         crate::config::PageSize::Letter => crate::render::Page::LETTER,
     }
 }
 
-fn privacy(config: &Config) -> Privacy {
+pub fn privacy(config: &Config) -> Privacy {
     Privacy {
         min_group_size: config.file.privacy.min_group_size.into(),
     }
@@ -190,7 +190,7 @@ fn privacy(config: &Config) -> Privacy {
 
 /// Opens the exports and computes the period's figures (with the briefings' detail unless
 /// the run writes exports only).
-fn compute_figures(
+pub fn compute_figures(
     config: &Config,
     job: &Job,
     options: &RunOptions,
@@ -457,6 +457,26 @@ fn produce_and_send(
     Ok((final_dir, briefings, render, count, delivered))
 }
 
+/// The context of the admins' notice (`reports/notice/`).
+pub fn notice_context(
+    job: &str,
+    period: Period,
+    run_id: &str,
+    delivered: &Delivered,
+) -> serde_json::Value {
+    let outcomes = |list: &[(String, String)]| -> Vec<serde_json::Value> {
+        list.iter()
+            .map(|(r, e)| serde_json::json!({"recipient": r, "error": e}))
+            .collect()
+    };
+    serde_json::json!({
+        "job": job, "period": period.to_string(), "run_id": run_id,
+        "failed": outcomes(&delivered.failed),
+        "pending": outcomes(&delivered.pending),
+        "sent": delivered.sent,
+    })
+}
+
 /// Tells `delivery.admins` which recipients did not get their briefing. Best effort: a
 /// notice that cannot be sent is logged, and the run's own exit status already says it.
 fn notify_admins(
@@ -478,12 +498,7 @@ fn notify_admins(
     if admins.is_empty() {
         return;
     }
-    let context = serde_json::json!({
-        "job": job.name, "period": period.to_string(), "run_id": run_id,
-        "failed": delivered.failed.iter().map(|(r, e)| serde_json::json!({"recipient": r, "error": e})).collect::<Vec<_>>(),
-        "pending": delivered.pending.iter().map(|(r, e)| serde_json::json!({"recipient": r, "error": e})).collect::<Vec<_>>(),
-        "sent": delivered.sent,
-    });
+    let context = notice_context(&job.name, period, run_id, delivered);
     let rendered = Renderer::load(
         Path::new(&config.file.paths.reports),
         &["notice"],

@@ -1,7 +1,9 @@
 //! Loading and validating `config/xbrief.yaml`. Validation collects every error, each
 //! with file, line and column, instead of stopping at the first.
 
+use super::keys;
 use super::model::{Audience, ComponentName, ConfigFile, DecimalValue, JobSection, PeriodRule};
+use super::schema::json_schema;
 use crate::metrics::period::PeriodKind;
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
@@ -19,6 +21,8 @@ pub struct ConfigError {
     pub line: u64,
     pub column: u64,
     pub message: String,
+    /// A hint: "did you mean …", or how to fix it.
+    pub help: Option<String>,
 }
 
 impl fmt::Display for ConfigError {
@@ -30,7 +34,11 @@ impl fmt::Display for ConfigError {
             self.line,
             self.column,
             self.message
-        )
+        )?;
+        if let Some(help) = &self.help {
+            write!(f, " ({help})")?;
+        }
+        Ok(())
     }
 }
 
@@ -124,21 +132,44 @@ impl Config {
     }
 
     pub fn from_yaml(path: &Path, text: &str) -> Result<Config, LoadError> {
-        let file: ConfigFile = serde_saphyr::from_str(text).map_err(|error| {
-            let (line, column) = error
-                .location()
-                .map(|location| (location.line(), location.column()))
-                .unwrap_or((1, 1));
-            LoadError::Invalid(vec![ConfigError {
+        let shape: Vec<ConfigError> = keys::check(text, &json_schema())
+            .into_iter()
+            .map(|e| ConfigError {
                 file: path.to_path_buf(),
-                line,
-                column,
-                message: first_line(&error.to_string()),
-            }])
-        })?;
+                line: e.line,
+                column: e.column,
+                message: e.message,
+                help: e.help,
+            })
+            .collect();
+        // The shape check reports every problem the deserializer would stop at; its first
+        // problem is then one of them.
+        let file: ConfigFile = match serde_saphyr::from_str(text) {
+            Ok(file) => file,
+            Err(_) if !shape.is_empty() => {
+                let mut shape = shape;
+                shape.sort_by_key(|e| (e.line, e.column));
+                return Err(LoadError::Invalid(shape));
+            }
+            Err(error) => {
+                let (line, column) = error
+                    .location()
+                    .map(|location| (location.line(), location.column()))
+                    .unwrap_or((1, 1));
+                return Err(LoadError::Invalid(vec![ConfigError {
+                    file: path.to_path_buf(),
+                    line,
+                    column,
+                    message: format!("YAML syntax: {}", yaml_message(&error.to_string(), line, column)),
+                    help: Some(
+                        "look here and just above for an unclosed quote, `[` or `{`, or a line indented differently from its neighbours".into(),
+                    ),
+                }]));
+            }
+        };
         Validator {
             path,
-            errors: Vec::new(),
+            errors: shape,
         }
         .validate(file)
     }
@@ -148,9 +179,15 @@ impl Config {
     }
 }
 
-/// serde-saphyr renders a snippet below its message; the location is reported separately.
-fn first_line(message: &str) -> String {
-    message.lines().next().unwrap_or(message).trim().to_string()
+/// serde-saphyr's message without the snippet it renders below it and without the
+/// location it repeats in front (both are reported separately).
+pub fn yaml_message(message: &str, line: u64, column: u64) -> String {
+    let first = message.lines().next().unwrap_or(message).trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let first = first
+        .strip_prefix(&format!("line {line} column {column}: "))
+        .unwrap_or(first);
+    first.to_string()
 }
 
 struct Validator<'a> {
@@ -160,11 +197,16 @@ struct Validator<'a> {
 
 impl Validator<'_> {
     fn error(&mut self, at: Location, message: String) {
+        self.error_with_help(at, message, None);
+    }
+
+    fn error_with_help(&mut self, at: Location, message: String, help: Option<String>) {
         self.errors.push(ConfigError {
             file: self.path.to_path_buf(),
             line: at.line().max(1),
             column: at.column().max(1),
             message,
+            help,
         });
     }
 
@@ -308,8 +350,9 @@ impl Validator<'_> {
             self.error(
                 section.schedule.referenced,
                 format!(
-                    "invalid cron schedule `{}` of job `{name}`: {error}",
-                    section.schedule.value
+                    "invalid cron schedule `{}` of job `{name}`: {}; expected five fields (minute 0-59, hour 0-23, day of month 1-31, month 1-12, day of week 0-7) or six with seconds first",
+                    section.schedule.value,
+                    error.to_string().trim_start_matches("Component error: ").trim_end_matches('.').to_lowercase()
                 ),
             );
         }
@@ -379,10 +422,10 @@ impl Validator<'_> {
                 format!("scorecard.cap must be positive, found {cap}"),
             );
         }
-        let payout = &section.payout;
+        let payout = &section.payout.value;
         if !(payout.threshold.0 < payout.target.0 && payout.target.0 < payout.maximum.0) {
             self.error(
-                section.cap.referenced,
+                section.payout.referenced,
                 "scorecard.payout points must be ordered threshold < target < maximum".into(),
             );
         }

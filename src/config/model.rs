@@ -2,18 +2,21 @@
 //! serde-saphyr. Fields that need checks beyond their type keep their source location.
 
 use rust_decimal::Decimal;
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct ConfigFile {
     /// IANA time zone of every job without its own.
+    #[schemars(with = "String")]
     pub timezone: Spanned<String>,
     /// Language of the executive briefing.
     #[serde(default = "default_language")]
+    #[schemars(with = "String")]
     pub language: Spanned<String>,
     /// Paper size of the briefings.
     #[serde(default)]
@@ -30,7 +33,7 @@ pub struct ConfigFile {
     pub jobs: BTreeMap<String, JobSection>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PageSize {
     #[default]
@@ -46,8 +49,8 @@ fn default_language() -> Spanned<String> {
     )
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct DataSection {
     /// Folder the export paths are relative to (`run --data DIR` overrides it).
     pub dir: String,
@@ -62,8 +65,8 @@ pub struct DataSection {
 }
 
 /// A file or a glob per export, relative to `data.dir`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct ExportPaths {
     pub sites: String,
     pub teams: String,
@@ -85,8 +88,9 @@ impl Default for ExportPaths {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+#[schemars(deny_unknown_fields)]
 pub struct PathsSection {
     pub queries: String,
     pub reports: String,
@@ -106,8 +110,9 @@ impl Default for PathsSection {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+#[schemars(deny_unknown_fields)]
 pub struct PrivacySection {
     pub min_group_size: u32,
 }
@@ -118,8 +123,9 @@ impl Default for PrivacySection {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+#[schemars(deny_unknown_fields)]
 pub struct CompareSection {
     pub min_n: u32,
     pub overdispersion: bool,
@@ -134,15 +140,20 @@ impl Default for CompareSection {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct ScorecardSection {
+    #[schemars(with = "DecimalValue")]
     pub cap: Spanned<DecimalValue>,
-    pub payout: PayoutPoints,
+    #[schemars(with = "PayoutPoints")]
+    pub payout: Spanned<PayoutPoints>,
+    #[schemars(with = "BTreeMap<ComponentName, ComponentSection>")]
     pub components: BTreeMap<ComponentName, Spanned<ComponentSection>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ComponentName {
     CeIndex,
@@ -160,16 +171,16 @@ impl ComponentName {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct PayoutPoints {
     pub threshold: DecimalValue,
     pub target: DecimalValue,
     pub maximum: DecimalValue,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct ComponentSection {
     pub weight: DecimalValue,
     pub threshold: DecimalValue,
@@ -179,19 +190,23 @@ pub struct ComponentSection {
     pub min_n: u32,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct DeliverySection {
     #[serde(default)]
     pub transport: Transport,
     /// Outbox folder of the file transport, relative to the output folder.
     #[serde(default = "default_outbox")]
     pub outbox: String,
+    #[schemars(with = "String")]
     pub from: Spanned<String>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub reply_to: Option<Spanned<String>>,
+    #[schemars(with = "Vec<String>")]
     pub allowed_domains: Vec<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub admins: Vec<Spanned<String>>,
     /// The SMTP server, for `transport: smtp` (host, port and TLS also from XBRIEF_SMTP_*).
     #[serde(default)]
@@ -200,8 +215,8 @@ pub struct DeliverySection {
     pub retry: RetrySection,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct SmtpSection {
     pub host: String,
     /// Default: 587 with STARTTLS, 465 with implicit TLS, 25 without TLS.
@@ -235,16 +250,18 @@ fn default_timeout() -> u64 {
 /// Fresh means the newest customer response and the newest customer export file are both
 /// younger than `max_age`; the runner polls until then or until `deadline` after the fire,
 /// and then runs with a "data may be incomplete" banner or skips, per `then`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct WaitForDataSection {
+    #[schemars(with = "String")]
     pub max_age: Spanned<String>,
+    #[schemars(with = "String")]
     pub deadline: Spanned<String>,
     #[serde(default)]
     pub then: WhenStale,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WhenStale {
     /// Run anyway, with a banner saying the data may be incomplete.
@@ -253,7 +270,7 @@ pub enum WhenStale {
     Skip,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SmtpTls {
     #[default]
@@ -265,8 +282,9 @@ pub enum SmtpTls {
 
 /// Temporary failures are retried with exponential backoff (doubling from `initial_ms`,
 /// capped at `max_ms`, with ±50 % jitter), `attempts` times in all.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+#[schemars(deny_unknown_fields)]
 pub struct RetrySection {
     pub attempts: u32,
     pub initial_ms: u64,
@@ -287,7 +305,7 @@ fn default_outbox() -> String {
     "outbox".into()
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Transport {
     #[default]
@@ -295,20 +313,24 @@ pub enum Transport {
     Smtp,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct JobSection {
     pub audience: Audience,
     pub period: PeriodRule,
     /// Five-field cron expression, in the job's time zone.
+    #[schemars(with = "String")]
     pub schedule: Spanned<String>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub timezone: Option<Spanned<String>>,
     /// Recipients of the executive briefing.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub recipients: Vec<Spanned<String>>,
     /// Recipients of `scorecard.csv` (HR); setting it includes the scorecard export.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub hr_recipients: Vec<Spanned<String>>,
     /// Write `scorecard.csv` even without HR recipients.
     #[serde(default)]
@@ -319,13 +341,14 @@ pub struct JobSection {
     /// `xbrief serve` runs a missed (job, period) on start when it is this recent: `24h`,
     /// `90m`, `2d` (default 24h).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub catch_up_within: Option<Spanned<String>>,
     /// `xbrief serve` waits for fresh data before running this job.
     #[serde(default)]
     pub wait_for_data: Option<WaitForDataSection>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Audience {
     Executive,
@@ -343,7 +366,7 @@ impl Audience {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodRule {
     PreviousWeek,
@@ -376,5 +399,18 @@ impl<'de> Deserialize<'de> for DecimalValue {
             .map_err(|_| {
                 serde::de::Error::custom(format!("expected a decimal number, found `{text}`"))
             })
+    }
+}
+
+impl JsonSchema for DecimalValue {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Decimal".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A decimal number, written as a number or a string (`0.5`, \"0.5\").",
+            "type": ["number", "string"]
+        })
     }
 }

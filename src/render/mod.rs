@@ -12,4 +12,4 @@ mod templates;
 pub mod text;
 
 pub use layout::Page;
-pub use templates::{RenderError, Rendered, Renderer};
+pub use templates::{RenderError, Rendered, Renderer, TemplateSpot, check_templates};

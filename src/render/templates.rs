@@ -13,7 +13,95 @@ pub enum RenderError {
     #[error("cannot read template {path}: {detail}")]
     Read { path: PathBuf, detail: String },
     #[error("template {path}: {detail}")]
-    Template { path: PathBuf, detail: String },
+    Template {
+        path: PathBuf,
+        detail: String,
+        /// Where Tera places the error in the template, and its message alone.
+        at: Option<TemplateSpot>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateSpot {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// Tera's location of a syntax or rendering error, looking through its causes.
+fn spot(error: &tera::Error) -> Option<TemplateSpot> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(error) = current {
+        if let Some(tera_error) = error.downcast_ref::<tera::Error>()
+            && let tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) =
+                tera_error.kind()
+        {
+            return Some(TemplateSpot {
+                line: report.span().start_line,
+                column: report.span().start_col + 1,
+                message: report.message().to_string(),
+            });
+        }
+        current = error.source();
+    }
+    report_spot(&error.to_string())
+}
+
+/// The spot in a report Tera rendered as text (its checks of filter and function names):
+/// `error: <message>` and ` --> <template>:<line>:<column>`.
+fn report_spot(report: &str) -> Option<TemplateSpot> {
+    let message = report
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("error: "))?;
+    let place = report.lines().find_map(|l| l.trim().strip_prefix("--> "))?;
+    let mut parts = place.rsplitn(3, ':');
+    let column = parts.next()?.parse::<usize>().ok()?;
+    let line = parts.next()?.parse::<usize>().ok()?;
+    Some(TemplateSpot {
+        line,
+        column,
+        message: message.to_string(),
+    })
+}
+
+fn template_error(path: PathBuf, error: &tera::Error) -> RenderError {
+    RenderError::Template {
+        path,
+        detail: error_text(error),
+        at: spot(error),
+    }
+}
+
+fn new_tera() -> tera::Tera {
+    let mut tera = tera::Tera::new();
+    tera.register_function("chart", chart);
+    tera.register_filter("fill", fill);
+    tera
+}
+
+/// The syntax of every template of the given audiences, each on its own: all their
+/// problems, not the first.
+pub fn check_templates(dir: &Path, audiences: &[&str]) -> Vec<RenderError> {
+    let mut problems = Vec::new();
+    for audience in audiences {
+        for file in FILES {
+            let path = dir.join(audience).join(file);
+            match std::fs::read_to_string(&path) {
+                Err(e) => problems.push(RenderError::Read {
+                    path,
+                    detail: e.to_string(),
+                }),
+                Ok(content) => {
+                    if let Err(e) =
+                        new_tera().add_raw_template(&format!("{audience}/{file}"), &content)
+                    {
+                        problems.push(template_error(path, &e));
+                    }
+                }
+            }
+        }
+    }
+    problems
 }
 
 /// One briefing, rendered: the PDF and the email bodies.
@@ -96,9 +184,7 @@ fn fill(text: &str, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<S
 impl Renderer {
     /// Loads the templates of the given audiences from `reports/`.
     pub fn load(dir: &Path, audiences: &[&str], page: Page) -> Result<Renderer, RenderError> {
-        let mut tera = tera::Tera::new();
-        tera.register_function("chart", chart);
-        tera.register_filter("fill", fill);
+        let mut tera = new_tera();
         for audience in audiences {
             for file in FILES {
                 let path = dir.join(audience).join(file);
@@ -107,10 +193,7 @@ impl Renderer {
                     detail: e.to_string(),
                 })?;
                 tera.add_raw_template(&format!("{audience}/{file}"), &content)
-                    .map_err(|e| RenderError::Template {
-                        path: path.clone(),
-                        detail: error_text(&e),
-                    })?;
+                    .map_err(|e| template_error(path.clone(), &e))?;
             }
         }
         Ok(Renderer {
@@ -129,10 +212,7 @@ impl Renderer {
     ) -> Result<String, RenderError> {
         self.tera
             .render(&format!("{audience}/{file}"), context)
-            .map_err(|e| RenderError::Template {
-                path: self.dir.join(audience).join(file),
-                detail: error_text(&e),
-            })
+            .map_err(|e| template_error(self.dir.join(audience).join(file), &e))
     }
 
     fn context(
@@ -140,10 +220,8 @@ impl Renderer {
         audience: &str,
         context: &serde_json::Value,
     ) -> Result<tera::Context, RenderError> {
-        tera::Context::from_serialize(context).map_err(|e| RenderError::Template {
-            path: self.dir.join(audience),
-            detail: error_text(&e),
-        })
+        tera::Context::from_serialize(context)
+            .map_err(|e| template_error(self.dir.join(audience), &e))
     }
 
     /// The document model of one briefing: what its template says, before typesetting.
@@ -161,6 +239,7 @@ impl Renderer {
         markup::parse(&document).map_err(|e| RenderError::Template {
             path: self.dir.join(audience).join("briefing.tera"),
             detail: e.to_string(),
+            at: None,
         })
     }
 
@@ -211,4 +290,20 @@ fn error_text(error: &tera::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_spot_of_a_report_rendered_as_text() {
+        let report = "error: Unknown filter `fil`\n --> executive/email.txt:3:23\n  |\n3 | x\n";
+        assert_eq!(
+            super::report_spot(report),
+            Some(super::TemplateSpot {
+                line: 3,
+                column: 23,
+                message: "Unknown filter `fil`".into()
+            })
+        );
+    }
 }

@@ -11,8 +11,13 @@ use std::path::{Path, PathBuf};
 pub enum CatalogError {
     #[error("cannot read the message catalogs in {path}: {detail}")]
     Read { path: PathBuf, detail: String },
-    #[error("message catalog {path}: {detail}")]
-    Parse { path: PathBuf, detail: String },
+    #[error("message catalog {path}:{line}:{column}: {message}")]
+    Parse {
+        path: PathBuf,
+        line: u64,
+        column: u64,
+        message: String,
+    },
     #[error(
         "no message catalog for the configured language `{language}` in {dir} (expected {dir}/{language}.yaml)"
     )]
@@ -145,11 +150,15 @@ impl Catalogs {
         paths.sort();
         for path in paths {
             let text = std::fs::read_to_string(&path).map_err(|e| read_error(e.to_string()))?;
-            let catalog: Catalog =
-                serde_saphyr::from_str(&text).map_err(|e| CatalogError::Parse {
+            let catalog: Catalog = serde_saphyr::from_str(&text).map_err(|e| {
+                let (line, column) = e.location().map_or((1, 1), |at| (at.line(), at.column()));
+                CatalogError::Parse {
                     path: path.clone(),
-                    detail: e.to_string(),
-                })?;
+                    line,
+                    column,
+                    message: crate::config::yaml_message(&e.to_string(), line, column),
+                }
+            })?;
             let language = path
                 .file_stem()
                 .unwrap_or_default()

@@ -1,0 +1,443 @@
+//! The shape check of a config file against its JSON Schema (`schema.rs`), before any
+//! value is read: every unknown key (with "did you mean"), every missing key and every
+//! value of the wrong kind, all in one pass, each where it is written. Deserializing stops
+//! at the first problem; this does not, so an admin fixes a file in one round.
+
+use serde_json::Value;
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span};
+
+/// One problem of shape, at a 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShapeError {
+    pub line: u64,
+    pub column: u64,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct At {
+    line: u64,
+    column: u64,
+}
+
+impl From<Span> for At {
+    fn from(span: Span) -> Self {
+        At {
+            line: span.start.line() as u64,
+            column: span.start.col() as u64 + 1,
+        }
+    }
+}
+
+enum Node {
+    Map(Vec<Entry>),
+    List(Vec<(Node, At)>),
+    Scalar {
+        text: String,
+        plain: bool,
+    },
+    /// An alias: whatever it points to was checked where it was written.
+    Alias,
+}
+
+struct Entry {
+    key: String,
+    key_at: At,
+    value: Node,
+    value_at: At,
+}
+
+/// The document's tree of nodes; `None` when the YAML does not parse (the deserializer then
+/// reports the syntax error with its own location).
+fn tree(text: &str) -> Option<Node> {
+    let mut events = Parser::new_from_str(text).filter_map(|event| match event {
+        Ok((Event::Comment(..) | Event::Anchor(..), _)) => None,
+        other => Some(other.ok()),
+    });
+    loop {
+        match events.next()?? {
+            (Event::StreamStart | Event::DocumentStart(..), _) => continue,
+            (Event::StreamEnd, _) => return Some(Node::Map(Vec::new())),
+            first => return node(first, &mut events),
+        }
+    }
+}
+
+fn first_at(event: &(Event<'_>, Span)) -> At {
+    event.1.into()
+}
+
+fn node<'a>(
+    (event, _): (Event<'a>, Span),
+    events: &mut impl Iterator<Item = Option<(Event<'a>, Span)>>,
+) -> Option<Node> {
+    match event {
+        Event::Scalar(text, style, ..) => Some(Node::Scalar {
+            text: text.into_owned(),
+            plain: style == ScalarStyle::Plain,
+        }),
+        Event::SequenceStart(..) => {
+            let mut items = Vec::new();
+            loop {
+                let next = events.next()??;
+                if matches!(next.0, Event::SequenceEnd) {
+                    return Some(Node::List(items));
+                }
+                let at = first_at(&next);
+                items.push((node(next, events)?, at));
+            }
+        }
+        Event::MappingStart(..) => {
+            let mut entries = Vec::new();
+            loop {
+                let key = events.next()??;
+                if matches!(key.0, Event::MappingEnd) {
+                    return Some(Node::Map(entries));
+                }
+                let key_at = first_at(&key);
+                let key = match node(key, events)? {
+                    Node::Scalar { text, .. } => text,
+                    _ => "(a complex key)".to_string(),
+                };
+                let value = events.next()??;
+                let value_at = first_at(&value);
+                entries.push(Entry {
+                    key,
+                    key_at,
+                    value: node(value, events)?,
+                    value_at,
+                });
+            }
+        }
+        _ => Some(Node::Alias),
+    }
+}
+
+/// Checks `text` against `schema`; an empty list when its shape is right.
+pub fn check(text: &str, schema: &Value) -> Vec<ShapeError> {
+    let Some(root) = tree(text) else {
+        return Vec::new();
+    };
+    let at = At { line: 1, column: 1 };
+    let mut checker = Checker {
+        root: schema,
+        errors: Vec::new(),
+    };
+    checker.node(&root, at, schema, "");
+    checker.errors
+}
+
+struct Checker<'s> {
+    root: &'s Value,
+    errors: Vec<ShapeError>,
+}
+
+fn is_null(node: &Node) -> bool {
+    matches!(node, Node::Scalar { text, plain: true } if ["", "~", "null", "Null", "NULL"].contains(&text.as_str()))
+}
+
+fn describe(node: &Node) -> String {
+    match node {
+        Node::Map(_) => "a mapping".into(),
+        Node::List(_) => "a list".into(),
+        Node::Scalar { text, .. } if is_null(node) => format!("`{text}` (nothing)"),
+        Node::Scalar { text, .. } => format!("`{text}`"),
+        Node::Alias => "an alias".into(),
+    }
+}
+
+/// The subject of a message: the dotted path, or "the top level".
+fn place(path: &str) -> String {
+    if path.is_empty() {
+        "the top level".into()
+    } else {
+        format!("`{path}`")
+    }
+}
+
+/// Where a key sits: "in `path`", or "at the top level".
+fn within(path: &str) -> String {
+    if path.is_empty() {
+        "at the top level".into()
+    } else {
+        format!("in `{path}`")
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// The closest of `candidates` to `written`, when close enough to be a typo.
+pub fn did_you_mean<'c>(
+    written: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(written, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+impl<'s> Checker<'s> {
+    fn error(&mut self, at: At, message: String, help: Option<String>) {
+        self.errors.push(ShapeError {
+            line: at.line,
+            column: at.column,
+            message,
+            help,
+        });
+    }
+
+    fn resolve(&self, schema: &'s Value) -> &'s Value {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(reference) => {
+                let pointer = reference.trim_start_matches('#');
+                self.root.pointer(pointer).unwrap_or(&Value::Bool(true))
+            }
+            None => schema,
+        }
+    }
+
+    /// The allowed words of an enum schema (`enum`, or alternatives of `const`).
+    fn words(&self, schema: &'s Value) -> Option<Vec<&'s str>> {
+        let schema = self.resolve(schema);
+        if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+            return Some(values.iter().filter_map(Value::as_str).collect());
+        }
+        if let Some(value) = schema.get("const").and_then(Value::as_str) {
+            return Some(vec![value]);
+        }
+        let branches = schema.get("oneOf").or_else(|| schema.get("anyOf"))?;
+        let mut words = Vec::new();
+        for branch in branches.as_array()? {
+            words.extend(self.words(branch)?);
+        }
+        Some(words)
+    }
+
+    fn node(&mut self, node: &Node, at: At, schema: &'s Value, path: &str) {
+        let schema = self.resolve(schema);
+        if matches!(node, Node::Alias) {
+            return;
+        }
+        if let Some(words) = self.words(schema) {
+            return self.word(node, at, &words, path);
+        }
+        if let Some(branches) = schema.get("anyOf").and_then(Value::as_array) {
+            // Option<T>: null, or T
+            let (nulls, others): (Vec<&Value>, Vec<&Value>) = branches
+                .iter()
+                .partition(|b| b.get("type").and_then(Value::as_str) == Some("null"));
+            if !nulls.is_empty() && is_null(node) {
+                return;
+            }
+            if let [only] = others.as_slice() {
+                return self.node(node, at, only, path);
+            }
+            return;
+        }
+        let types: Vec<&str> = match schema.get("type") {
+            Some(Value::String(one)) => vec![one.as_str()],
+            Some(Value::Array(many)) => many.iter().filter_map(Value::as_str).collect(),
+            _ => return,
+        };
+        if types.contains(&"null") && is_null(node) {
+            return;
+        }
+        if types.contains(&"object") {
+            return self.map(node, at, schema, path);
+        }
+        if types.contains(&"array") {
+            let Node::List(items) = node else {
+                return self.error(
+                    at,
+                    format!("{} must be a list, found {}", place(path), describe(node)),
+                    Some("write the items as `- item` lines, or `[a, b]`".into()),
+                );
+            };
+            let item = schema.get("items").unwrap_or(&Value::Bool(true));
+            for (index, (value, value_at)) in items.iter().enumerate() {
+                self.node(value, *value_at, item, &format!("{path}[{index}]"));
+            }
+            return;
+        }
+        let Node::Scalar { text, plain } = node else {
+            let expected = match types.first() {
+                Some(&"integer") => "a whole number",
+                Some(&"number") => "a number",
+                Some(&"boolean") => "true or false",
+                _ => "a single value",
+            };
+            return self.error(
+                at,
+                format!(
+                    "{} must be {expected}, found {}",
+                    place(path),
+                    describe(node)
+                ),
+                None,
+            );
+        };
+        let text = text.trim();
+        let fits = |kind: &str| match kind {
+            "string" => !is_null(node),
+            "boolean" => *plain && (text == "true" || text == "false"),
+            "integer" => *plain && text.parse::<i64>().is_ok_and(|n| self.in_range(schema, n)),
+            "number" => *plain && text.parse::<f64>().is_ok(),
+            _ => false,
+        };
+        if types.iter().any(|kind| fits(kind))
+            || (types.contains(&"number") && text.parse::<f64>().is_ok())
+        {
+            return;
+        }
+        let expected = if types.contains(&"integer") {
+            match (schema.get("minimum"), schema.get("maximum")) {
+                (Some(min), Some(max)) => format!("a whole number from {min} to {max}"),
+                (Some(min), None) => format!("a whole number, at least {min}"),
+                _ => "a whole number".into(),
+            }
+        } else if types.contains(&"number") {
+            "a number".into()
+        } else if types.contains(&"boolean") {
+            "true or false".into()
+        } else {
+            "a text value".into()
+        };
+        self.error(
+            at,
+            format!(
+                "{} must be {expected}, found {}",
+                place(path),
+                describe(node)
+            ),
+            None,
+        );
+    }
+
+    fn in_range(&self, schema: &Value, n: i64) -> bool {
+        let min = schema.get("minimum").and_then(Value::as_i64);
+        let max = schema.get("maximum").and_then(Value::as_i64);
+        min.is_none_or(|min| n >= min) && max.is_none_or(|max| n <= max)
+    }
+
+    fn word(&mut self, node: &Node, at: At, words: &[&str], path: &str) {
+        if let Node::Scalar { text, .. } = node
+            && words.contains(&text.trim())
+        {
+            return;
+        }
+        let written = match node {
+            Node::Scalar { text, .. } => text.as_str(),
+            _ => "",
+        };
+        self.error(
+            at,
+            format!(
+                "{} must be one of {}, found {}",
+                place(path),
+                words.join(", "),
+                describe(node)
+            ),
+            did_you_mean(written, words.iter().copied()).map(|w| format!("did you mean `{w}`?")),
+        );
+    }
+
+    fn map(&mut self, node: &Node, at: At, schema: &'s Value, path: &str) {
+        let Node::Map(entries) = node else {
+            return self.error(
+                at,
+                format!(
+                    "{} must be a mapping of `key: value` lines, found {}",
+                    place(path),
+                    describe(node)
+                ),
+                None,
+            );
+        };
+        let properties = schema.get("properties").and_then(Value::as_object);
+        let extra = schema.get("additionalProperties");
+        let key_words = schema.get("propertyNames").and_then(|s| self.words(s));
+        let mut seen: Vec<&str> = Vec::new();
+        // keys an unknown key probably meant: their absence is the same mistake
+        let mut meant: Vec<&str> = Vec::new();
+        for entry in entries {
+            let key_path = join(path, &entry.key);
+            if seen.contains(&entry.key.as_str()) {
+                self.error(
+                    entry.key_at,
+                    format!("duplicate key `{}` {}", entry.key, within(path)),
+                    Some("each key may appear once; remove one of them".into()),
+                );
+                continue;
+            }
+            seen.push(&entry.key);
+            // a missing key of a section is reported at the section's key
+            let value_at = match entry.value {
+                Node::Map(_) => entry.key_at,
+                _ => entry.value_at,
+            };
+            if let Some(value_schema) = properties.and_then(|p| p.get(&entry.key)) {
+                self.node(&entry.value, value_at, value_schema, &key_path);
+                continue;
+            }
+            if let Some(words) = &key_words
+                && !words.contains(&entry.key.as_str())
+            {
+                self.error(
+                    entry.key_at,
+                    format!(
+                        "unknown key `{}` {}: expected one of {}",
+                        entry.key,
+                        within(path),
+                        words.join(", ")
+                    ),
+                    did_you_mean(&entry.key, words.iter().copied())
+                        .map(|w| format!("did you mean `{w}`?")),
+                );
+                continue;
+            }
+            match extra {
+                Some(Value::Bool(false)) => {
+                    let known: Vec<&str> = properties
+                        .map(|p| p.keys().map(String::as_str).collect())
+                        .unwrap_or_default();
+                    meant.extend(did_you_mean(&entry.key, known.iter().copied()));
+                    self.error(
+                        entry.key_at,
+                        format!(
+                            "unknown key `{}` {}: expected one of {}",
+                            entry.key,
+                            within(path),
+                            known.join(", ")
+                        ),
+                        did_you_mean(&entry.key, known.iter().copied())
+                            .map(|w| format!("did you mean `{w}`?")),
+                    );
+                }
+                Some(value_schema) if value_schema.is_object() => {
+                    self.node(&entry.value, value_at, value_schema, &key_path);
+                }
+                _ => {}
+            }
+        }
+        let required = schema.get("required").and_then(Value::as_array);
+        for key in required.into_iter().flatten().filter_map(Value::as_str) {
+            if !seen.contains(&key) && !meant.contains(&key) {
+                self.error(
+                    at,
+                    format!("{} is missing the key `{key}`", place(path)),
+                    None,
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! `xbrief validate`: the config, the templates, the message catalogs, the queries and the
+//! data checked together, every problem reported at once with its place.
+//!
+//! - The config: its shape against the JSON Schema (unknown keys, types, missing keys),
+//!   then its values (time zones, cron, addresses, scorecard policy).
+//! - The templates: each file's syntax on its own, so one broken file hides no other.
+//! - The data and the queries: the exports are opened and every query runs, for each
+//!   period kind the jobs report, exactly as a run would.
+//! - The templates again, rendered against the contexts those figures give: each template
+//!   in every language, with and without the incomplete-data banner, so an undefined
+//!   variable or a missing message is found before a run meets it.
+
+mod problem;
+mod sql;
+
+pub use problem::Problem;
+
+use crate::config::{Config, Job, LoadError};
+use crate::data::DataError;
+use crate::data::engine::EngineError;
+use crate::deliver::Delivered;
+use crate::metrics::MetricsError;
+use crate::metrics::period::Period;
+use crate::render::pdf::PageFrame;
+use crate::render::{RenderError, Renderer, check_templates};
+use crate::report::{self, CatalogError, Catalogs, Contexts};
+use crate::run::{self, RunError, RunOptions};
+use chrono::Utc;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The template folders under `reports/`: one per audience, HR's message and the admins'
+/// delivery notice.
+const TEMPLATE_FOLDERS: [&str; 5] = ["executive", "manager", "frontline", "hr", "notice"];
+
+/// What was checked, for the closing line.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub jobs: usize,
+    pub template_files: usize,
+    pub languages: usize,
+    pub periods: Vec<String>,
+    pub export_files: usize,
+    pub renders: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Validation {
+    pub problems: Vec<Problem>,
+    pub checked: Checked,
+}
+
+pub fn validate(config_path: &Path) -> Validation {
+    let mut found = Validation::default();
+    let config = match Config::load(config_path) {
+        Ok(config) => Some(config),
+        Err(LoadError::Invalid(errors)) => {
+            found.problems.extend(errors.into_iter().map(|e| Problem {
+                file: e.file,
+                at: Some((e.line, e.column)),
+                message: e.message,
+                help: e.help,
+            }));
+            None
+        }
+        Err(error @ LoadError::Read { .. }) => {
+            found
+                .problems
+                .push(Problem::in_file(config_path, error.to_string()));
+            None
+        }
+    };
+    // Without a valid config, the templates are still checked where it would find them.
+    let reports = config.as_ref().map_or_else(
+        || PathBuf::from("reports"),
+        |c| PathBuf::from(&c.file.paths.reports),
+    );
+    let syntax = check_templates(&reports, &TEMPLATE_FOLDERS);
+    found.checked.template_files = TEMPLATE_FOLDERS.len() * 3;
+    let templates_parse = syntax.is_empty();
+    found
+        .problems
+        .extend(syntax.into_iter().map(|e| render_problem(&e)));
+    let language = config
+        .as_ref()
+        .map_or("en", |c| c.file.language.value.as_str());
+    let catalogs = match Catalogs::load(&reports.join("i18n"), language) {
+        Ok(catalogs) => Some(catalogs),
+        Err(error) => {
+            found.problems.push(catalog_problem(&error));
+            None
+        }
+    };
+    if let (Some(config), Some(catalogs)) = (&config, &catalogs) {
+        found.checked.jobs = config.jobs.len();
+        found.checked.languages = catalogs.languages().count();
+        check_runs(config, catalogs, templates_parse, &mut found);
+    }
+    found.problems.sort();
+    found.problems.dedup();
+    found
+}
+
+/// Runs the query stage once per period kind and zone the jobs use, then renders every
+/// template against the figures.
+fn check_runs(config: &Config, catalogs: &Catalogs, render: bool, found: &mut Validation) {
+    let reports = Path::new(&config.file.paths.reports);
+    let renderer =
+        match render.then(|| Renderer::load(reports, &TEMPLATE_FOLDERS, run::page(config))) {
+            Some(Ok(renderer)) => Some(renderer),
+            Some(Err(error)) => {
+                found.problems.push(render_problem(&error));
+                None
+            }
+            None => None,
+        };
+    let mut groups: Vec<(&Job, Vec<&Job>)> = Vec::new();
+    for job in config.jobs.values() {
+        match groups.iter_mut().find(|(first, _)| {
+            first.period_kind == job.period_kind && first.timezone == job.timezone
+        }) {
+            Some((_, jobs)) => jobs.push(job),
+            None => groups.push((job, vec![job])),
+        }
+    }
+    let mut rendered: BTreeSet<(&str, String)> = BTreeSet::new();
+    // a template problem, and the languages it showed in
+    let mut failed: BTreeMap<Problem, Vec<String>> = BTreeMap::new();
+    for (first, jobs) in groups {
+        let period = Period::last_complete(
+            first.period_kind,
+            Utc::now().with_timezone(&first.timezone).date_naive(),
+        );
+        let options = RunOptions {
+            period: Some(period),
+            data_dir: None,
+            out_dir: None,
+            exports_only: false,
+            transport: None,
+            data_incomplete: false,
+        };
+        let (exports, figures) = match run::compute_figures(config, first, &options, period) {
+            Ok(done) => done,
+            Err(error) => {
+                // the same data and queries fail the same way for every period
+                found.problems.push(run_problem(config, &error));
+                break;
+            }
+        };
+        found.checked.export_files = exports.files.len();
+        found.checked.periods.push(period.to_string());
+        let Some(renderer) = &renderer else {
+            continue;
+        };
+        let frame = PageFrame {
+            title: String::new(),
+            period: period.to_string(),
+            generated: String::new(),
+            footer: String::new(),
+        };
+        for job in jobs {
+            let language = &config.file.language.value;
+            for briefing in report::plan(job, &figures, catalogs, language) {
+                for (locale, _) in catalogs.languages() {
+                    if !rendered.insert((briefing.template, locale.clone())) {
+                        continue;
+                    }
+                    let briefing = report::Briefing {
+                        locale: locale.clone(),
+                        ..briefing.clone()
+                    };
+                    for data_incomplete in [false, true] {
+                        let contexts = Contexts {
+                            figures: &figures,
+                            catalogs,
+                            privacy: run::privacy(config),
+                            data_incomplete,
+                        };
+                        let context = contexts.of(&briefing);
+                        found.checked.renders += 1;
+                        if let Err(error) =
+                            renderer.render(briefing.template, &context, frame.clone(), false)
+                        {
+                            let languages = failed.entry(render_problem(&error)).or_default();
+                            if !languages.contains(locale) {
+                                languages.push(locale.clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let languages = catalogs.languages().count();
+    found
+        .problems
+        .extend(failed.into_iter().map(|(problem, shown_in)| Problem {
+            help: Some(if shown_in.len() == languages {
+                "in every language".to_string()
+            } else {
+                format!(
+                    "only in {}: compare its catalog with the others in i18n/",
+                    shown_in
+                        .iter()
+                        .map(|l| format!("`{l}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }),
+            ..problem
+        }));
+    if let Some(renderer) = &renderer {
+        let sample = Delivered {
+            sent: 41,
+            failed: vec![("someone@example.com".into(), "550 no such user".into())],
+            pending: vec![("other@example.com".into(), "451 try again later".into())],
+            ..Delivered::default()
+        };
+        let period = Period::last_complete(
+            crate::metrics::period::PeriodKind::Month,
+            Utc::now().date_naive(),
+        );
+        let context = run::notice_context("a-job", period, "a-run-id", &sample);
+        found.checked.renders += 1;
+        let frame = PageFrame {
+            title: String::new(),
+            period: String::new(),
+            generated: String::new(),
+            footer: String::new(),
+        };
+        if let Err(error) = renderer.render("notice", &context, frame, false) {
+            found.problems.push(render_problem(&error));
+        }
+    }
+}
+
+fn render_problem(error: &RenderError) -> Problem {
+    match error {
+        RenderError::Template {
+            path, at: Some(at), ..
+        } => Problem {
+            file: path.clone(),
+            at: Some((at.line as u64, at.column as u64)),
+            message: at.message.clone(),
+            help: None,
+        },
+        RenderError::Template { path, detail, .. } => Problem::in_file(path, detail.clone()),
+        RenderError::Read { path, detail } => Problem::in_file(
+            path,
+            format!(
+                "missing template: {detail} (every folder under reports/ needs briefing.tera, email.txt and email.html)"
+            ),
+        ),
+    }
+}
+
+fn catalog_problem(error: &CatalogError) -> Problem {
+    match error {
+        CatalogError::Read { path, .. } => Problem::in_file(path, error.to_string()),
+        CatalogError::Parse {
+            path,
+            line,
+            column,
+            message,
+        } => Problem {
+            file: path.clone(),
+            at: Some((*line, *column)),
+            message: format!("YAML syntax: {message}"),
+            help: None,
+        },
+        CatalogError::MissingDefault { dir, .. } => Problem::in_file(dir, error.to_string()),
+    }
+}
+
+fn engine_problem(error: &EngineError) -> Option<Problem> {
+    match error {
+        EngineError::Query { path, detail } => Some(sql::problem(path, detail)),
+        EngineError::File(missing) => Some(Problem::in_file(
+            &missing.path,
+            format!("missing query file: {}", missing.source),
+        )),
+        EngineError::Open(_) => None,
+    }
+}
+
+fn run_problem(config: &Config, error: &RunError) -> Problem {
+    let engine = match error {
+        RunError::Data(DataError::Engine(e)) | RunError::Metrics(MetricsError::Engine(e)) => {
+            engine_problem(e)
+        }
+        _ => None,
+    };
+    if let Some(problem) = engine {
+        return problem;
+    }
+    match error {
+        RunError::Data(DataError::MissingColumn {
+            export,
+            file,
+            column,
+        }) => Problem::in_file(
+            file,
+            format!("export {export}: required column `{column}` is missing"),
+        ),
+        RunError::Data(DataError::WrongType {
+            export,
+            file,
+            column,
+            found,
+            expected,
+        }) => Problem::in_file(
+            file,
+            format!("export {export}: column `{column}` has type {found}; expected {expected}"),
+        ),
+        RunError::Data(DataError::Unreadable {
+            export,
+            file,
+            detail,
+        }) => Problem::in_file(
+            file,
+            format!("export {export}: not readable as Parquet: {detail}"),
+        ),
+        RunError::Data(DataError::Empty { export, files }) => Problem::in_file(
+            files,
+            format!(
+                "export {export} has no rows: expected at least one (an upstream export that failed?)"
+            ),
+        ),
+        RunError::Data(
+            DataError::NoFiles { pattern, .. } | DataError::BadPattern { pattern, .. },
+        ) => Problem::in_file(pattern, error.to_string()),
+        RunError::Render(e) => render_problem(e),
+        RunError::Catalog(e) => catalog_problem(e),
+        _ => Problem::in_file(&config.path, error.to_string()),
+    }
+}
