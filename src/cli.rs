@@ -9,6 +9,21 @@ use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// `-q`: summaries and notes on stderr are left out; errors are still printed.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// `--log-format json`: summaries are log events too, so stderr stays one JSON per line.
+static JSON_LOGS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+macro_rules! say {
+    ($($arg:tt)*) => {
+        if JSON_LOGS.load(std::sync::atomic::Ordering::Relaxed) {
+            tracing::info!(target: "xbrief::summary", "{}", format!($($arg)*));
+        } else if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+            eprintln!($($arg)*);
+        }
+    };
+}
+
 #[derive(Parser)]
 #[command(
     name = "xbrief",
@@ -19,6 +34,15 @@ struct Cli {
     /// The configuration file.
     #[arg(long, global = true, default_value = "config/xbrief.yaml")]
     config: PathBuf,
+    /// More log detail: -v info, -vv debug (each query with its time), -vvv trace.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    verbose: u8,
+    /// Errors only: no progress bars, no summaries.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Logs as plain text, or one JSON object per line for machines.
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -49,6 +73,10 @@ enum Command {
         /// Send through this transport instead of the config's `delivery.transport`.
         #[arg(long, value_enum)]
         transport: Option<TransportArg>,
+        /// List every briefing the run would produce (job, period, audience, scope,
+        /// recipient, language), with totals; write and send nothing.
+        #[arg(long, conflicts_with_all = ["exports_only", "transport"])]
+        dry_run: bool,
     },
     /// Run every job on its schedule until SIGTERM or SIGINT.
     Serve,
@@ -150,6 +178,12 @@ fn parse_instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
         })
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum ProblemFormat {
     /// Each problem with its source line and a pointer under the spot.
@@ -191,18 +225,40 @@ fn parse_range(text: &str) -> Result<(usize, usize), String> {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    // Quiet by default; `XBRIEF_LOG=debug` shows each query with its time.
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("XBRIEF_LOG")
-                .unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // Warnings by default; -v/-q or `XBRIEF_LOG` (a tracing filter) say otherwise.
+    let json = cli.log_format == LogFormat::Json;
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        // JSON logs carry the summaries as info events
+        (false, 0) if json => "warn,xbrief::summary=info",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        _ => "trace",
+    };
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("XBRIEF_LOG").unwrap_or_else(|_| level.into());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Json => logs.json().init(),
+        LogFormat::Text => logs.init(),
+    }
+    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
+    JSON_LOGS.store(json, std::sync::atomic::Ordering::Relaxed);
+    use std::io::IsTerminal;
+    crate::progress::show(
+        std::io::stderr().is_terminal() && !cli.quiet && cli.log_format == LogFormat::Text,
+    );
     match execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("error: {message}");
+            if json {
+                tracing::error!(target: "xbrief::summary", "{message}");
+            } else {
+                eprintln!("error: {message}");
+            }
             ExitCode::FAILURE
         }
     }
@@ -216,7 +272,7 @@ fn today() -> chrono::NaiveDate {
 fn ensure_demo(config: &Config, options: &RunOptions) -> Result<(), String> {
     let data_dir = run::data_dir(config, options);
     if config.file.data.demo_if_missing && options.data_dir.is_none() && demo::missing(&data_dir) {
-        eprintln!(
+        say!(
             "no exports in {}: generating the demo exports first",
             data_dir.display()
         );
@@ -232,6 +288,45 @@ fn find_job<'c>(config: &'c Config, name: &str) -> Result<&'c crate::config::Job
         let known: Vec<&str> = config.jobs.keys().map(String::as_str).collect();
         format!("unknown job `{name}`: expected one of {}", known.join(", "))
     })
+}
+
+/// `run --dry-run`: one line per (briefing, recipient), then the totals.
+fn print_dry_run(
+    config: &Config,
+    jobs: &[&crate::config::Job],
+    options: &RunOptions,
+) -> Result<(), String> {
+    println!("job\tperiod\taudience\tscope\trecipient\tlanguage\tattachment");
+    let (mut briefings, mut messages) = (0, 0);
+    for job in jobs {
+        let (period, planned) =
+            run::dry_run(config, job, options).map_err(|e| format!("job {}: {e}", job.name))?;
+        let job_messages: usize = planned.iter().map(|b| b.recipients.len()).sum();
+        for briefing in &planned {
+            let attachment = if briefing.attach_scorecard_csv {
+                "scorecard.csv"
+            } else {
+                "PDF"
+            };
+            for recipient in &briefing.recipients {
+                println!(
+                    "{}\t{period}\t{}\t{}\t{recipient}\t{}\t{attachment}",
+                    job.name, briefing.template, briefing.scope, briefing.locale
+                );
+            }
+        }
+        say!(
+            "{} {period}: {} briefing(s), {job_messages} message(s)",
+            job.name,
+            planned.len()
+        );
+        briefings += planned.len();
+        messages += job_messages;
+    }
+    say!(
+        "dry run: {briefings} briefing(s), {messages} message(s) in all; nothing was written or sent"
+    );
+    Ok(())
 }
 
 fn execute(cli: Cli) -> Result<(), String> {
@@ -270,7 +365,7 @@ fn execute(cli: Cli) -> Result<(), String> {
                 std::fs::write(&model, json)
                     .map_err(|e| format!("cannot write {}: {e}", model.display()))?;
             }
-            eprintln!(
+            say!(
                 "{} ({}, for {}): {} pages, {} KB written to {}",
                 preview.scope,
                 preview.locale,
@@ -303,7 +398,7 @@ fn execute(cli: Cli) -> Result<(), String> {
             let started = std::time::Instant::now();
             demo::generate(&options, &QueryDir::new(Path::new("queries")))
                 .map_err(|e| e.to_string())?;
-            eprintln!(
+            say!(
                 "demo exports written to {} in {:.1} s",
                 options.out.display(),
                 started.elapsed().as_secs_f64()
@@ -318,6 +413,7 @@ fn execute(cli: Cli) -> Result<(), String> {
             out,
             exports_only,
             transport,
+            dry_run,
         } => {
             let config = Config::load(&cli.config).map_err(|e| e.to_string())?;
             let names: Vec<String> = if all {
@@ -338,12 +434,15 @@ fn execute(cli: Cli) -> Result<(), String> {
                 data_incomplete: false,
             };
             ensure_demo(&config, &options)?;
+            if dry_run {
+                return print_dry_run(&config, &selected, &options);
+            }
             let mut undelivered = Vec::new();
             for job in selected {
                 let summary = run::run_job(&config, job, &options)
                     .map_err(|e| format!("job {}: {e}", job.name))?;
                 let d = &summary.delivered;
-                eprintln!(
+                say!(
                     "{} {}: {} sent in {:.2} s ({:.0}/s), {} already sent before, {} refused, {} still failing after retries",
                     summary.job,
                     summary.period,
@@ -355,10 +454,10 @@ fn execute(cli: Cli) -> Result<(), String> {
                     d.pending.len()
                 );
                 for (to, error) in d.failed.iter().chain(&d.pending) {
-                    eprintln!("  not delivered to {to}: {error}");
+                    say!("  not delivered to {to}: {error}");
                     undelivered.push(format!("{} → {to}", summary.job));
                 }
-                eprintln!(
+                say!(
                     "{} {}: {} briefings, {} messages, outputs in {} ({:.2} s, peak RSS {:.0} MiB)",
                     summary.job,
                     summary.period,
@@ -369,7 +468,7 @@ fn execute(cli: Cli) -> Result<(), String> {
                     run::peak_rss_mib()
                 );
                 if let Some(render) = summary.render {
-                    eprintln!(
+                    say!(
                         "  rendering: {:.2} s, per PDF p50 {:.1} ms, p99 {:.1} ms",
                         render.seconds,
                         render.p50 * 1e3,
@@ -412,7 +511,7 @@ fn execute(cli: Cli) -> Result<(), String> {
                 started.elapsed().as_secs_f64()
             );
             if found.problems.is_empty() {
-                eprintln!("{}: no problems ({checked})", cli.config.display());
+                say!("{}: no problems ({checked})", cli.config.display());
                 Ok(())
             } else {
                 Err(format!(
@@ -537,7 +636,7 @@ fn execute(cli: Cli) -> Result<(), String> {
                 .map_err(|e| format!("job {}: {e}", job.name))?;
             match delivered.failed.iter().chain(&delivered.pending).next() {
                 None => {
-                    eprintln!("{} {period}: resent to {to}", job.name);
+                    say!("{} {period}: resent to {to}", job.name);
                     Ok(())
                 }
                 Some((_, error)) => Err(format!("resend to {to} failed: {error}")),

@@ -11,6 +11,7 @@ pub mod deliver;
 pub mod demo;
 pub mod export;
 pub mod metrics;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod run;

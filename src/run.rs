@@ -66,6 +66,20 @@ pub struct RunOptions {
     pub data_incomplete: bool,
 }
 
+impl RunOptions {
+    /// The config's own folders and transport, for one period (or the job's default).
+    pub fn for_period(period: Option<Period>) -> RunOptions {
+        RunOptions {
+            period,
+            data_dir: None,
+            out_dir: None,
+            exports_only: false,
+            transport: None,
+            data_incomplete: false,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct RunSummary {
     pub job: String,
@@ -199,6 +213,7 @@ pub fn compute_figures(
     let data_dir = data_dir(config, options);
     let patterns = export_patterns(config, &data_dir);
     let queries = crate::data::queries::QueryDir::new(Path::new(&config.file.paths.queries));
+    let querying = crate::progress::spinner("querying the exports");
     let exports = Exports::open(&patterns, queries, config.file.data.memory_limit.as_deref())?;
     let figures = metrics::compute(
         &exports,
@@ -212,7 +227,28 @@ pub fn compute_figures(
             detailed: !options.exports_only,
         },
     )?;
+    querying.finish_and_clear();
     Ok((exports, figures))
+}
+
+/// The briefings a run would produce, computed from the data; nothing is written or sent.
+pub fn dry_run(
+    config: &Config,
+    job: &Job,
+    options: &RunOptions,
+) -> Result<(Period, Vec<report::Briefing>), RunError> {
+    let today = Utc::now().with_timezone(&job.timezone).date_naive();
+    let period = options
+        .period
+        .unwrap_or_else(|| Period::last_complete(job.period_kind, today));
+    // the same figures as the run: the teams of the fan-out come with the detail
+    let (_, figures) = compute_figures(config, job, options, period)?;
+    let reports = Path::new(&config.file.paths.reports);
+    let catalogs = Catalogs::load(&reports.join("i18n"), &config.file.language.value)?;
+    Ok((
+        period,
+        report::plan(job, &figures, &catalogs, &config.file.language.value),
+    ))
 }
 
 /// One briefing rendered without sending or writing anything else.
@@ -697,6 +733,7 @@ fn render_all(
 ) -> Result<Vec<(Rendered, Option<ManifestFile>, f64)>, RunError> {
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
+    let progress = crate::progress::bar("rendering", briefings.len());
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(briefings.len().max(1));
@@ -718,6 +755,7 @@ fn render_all(
                 None => None,
             };
             let seconds = started.elapsed().as_secs_f64();
+            progress.inc(1);
             tracing::debug!(scope = %briefing.scope, ms = seconds * 1e3, "rendered");
             Ok((rendered, file, seconds))
         };
@@ -748,6 +786,7 @@ fn render_all(
             .flat_map(|h| h.join().expect("a render worker does not panic"))
             .collect()
     });
+    progress.finish_and_clear();
     results.sort_by_key(|(index, _)| *index);
     results.into_iter().map(|(_, result)| result).collect()
 }

@@ -351,6 +351,22 @@ impl<'s> Checker<'s> {
         );
     }
 
+    /// Reports a key that is none of `known`; returns the key it probably meant.
+    fn unknown_key<'k>(&mut self, entry: &Entry, path: &str, known: &[&'k str]) -> Option<&'k str> {
+        let meant = did_you_mean(&entry.key, known.iter().copied());
+        self.error(
+            entry.key_at,
+            format!(
+                "unknown key `{}` {}: expected one of {}",
+                entry.key,
+                within(path),
+                known.join(", ")
+            ),
+            meant.map(|w| format!("did you mean `{w}`?")),
+        );
+        meant
+    }
+
     fn map(&mut self, node: &Node, at: At, schema: &'s Value, path: &str) {
         let Node::Map(entries) = node else {
             return self.error(
@@ -392,17 +408,7 @@ impl<'s> Checker<'s> {
             if let Some(words) = &key_words
                 && !words.contains(&entry.key.as_str())
             {
-                self.error(
-                    entry.key_at,
-                    format!(
-                        "unknown key `{}` {}: expected one of {}",
-                        entry.key,
-                        within(path),
-                        words.join(", ")
-                    ),
-                    did_you_mean(&entry.key, words.iter().copied())
-                        .map(|w| format!("did you mean `{w}`?")),
-                );
+                self.unknown_key(entry, path, words);
                 continue;
             }
             match extra {
@@ -410,18 +416,7 @@ impl<'s> Checker<'s> {
                     let known: Vec<&str> = properties
                         .map(|p| p.keys().map(String::as_str).collect())
                         .unwrap_or_default();
-                    meant.extend(did_you_mean(&entry.key, known.iter().copied()));
-                    self.error(
-                        entry.key_at,
-                        format!(
-                            "unknown key `{}` {}: expected one of {}",
-                            entry.key,
-                            within(path),
-                            known.join(", ")
-                        ),
-                        did_you_mean(&entry.key, known.iter().copied())
-                            .map(|w| format!("did you mean `{w}`?")),
-                    );
+                    meant.extend(self.unknown_key(entry, path, &known));
                 }
                 Some(value_schema) if value_schema.is_object() => {
                     self.node(&entry.value, value_at, value_schema, &key_path);

@@ -121,13 +121,15 @@ impl Sender<'_> {
             }
         }
         let todo_count = todo.len();
-        let (record, writer) = ledger.writer();
+        let progress = crate::progress::bar("sending", todo_count);
+        let (record, writer) = ledger.writer(progress.clone());
         let outcomes = match self.transport {
             TransportSettings::Outbox(dir) => self.to_outbox(dir, &todo, &record),
             TransportSettings::Smtp(smtp) => self.over_smtp(smtp, todo, &record),
         };
         drop(record);
         let ledger = writer.join().expect("the ledger writer does not panic")?;
+        progress.finish_and_clear();
         let outcomes = outcomes?;
         delivered.interrupted = todo_count - outcomes.len();
         for o in outcomes {

@@ -207,8 +207,10 @@ impl Ledger {
 
     /// Moves the ledger to a writer thread: outcomes sent to the returned channel are
     /// committed in batches of whatever is queued; joining the handle flushes them all.
+    /// The writer thread; `recorded` advances by one per outcome committed.
     pub fn writer(
         self,
+        recorded: indicatif::ProgressBar,
     ) -> (
         mpsc::Sender<Outcome>,
         JoinHandle<Result<Ledger, LedgerError>>,
@@ -237,6 +239,7 @@ impl Ledger {
                     path: ledger.path.clone(),
                     detail: e.to_string(),
                 })?;
+                recorded.inc(batch.len() as u64);
             }
             Ok(ledger)
         });

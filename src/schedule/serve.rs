@@ -144,14 +144,7 @@ impl Running {
         let name = job.name.clone();
         let (config, job) = (config.clone(), job.clone());
         let handle = std::thread::spawn(move || {
-            let mut options = RunOptions {
-                period: Some(period),
-                data_dir: None,
-                out_dir: None,
-                exports_only: false,
-                transport: None,
-                data_incomplete: false,
-            };
+            let mut options = RunOptions::for_period(Some(period));
             if let Some(wait) = &job.wait_for_data {
                 match wait_for_data(&config, &options, wait, due) {
                     Fresh::Yes => {}
@@ -311,14 +304,7 @@ pub fn serve(config_path: &Path) -> Result<(), ServeError> {
             .map_err(|e| ServeError::Config(e.to_string()))
     };
     let config = load(config_path)?;
-    let defaults = RunOptions {
-        period: None,
-        data_dir: None,
-        out_dir: None,
-        exports_only: false,
-        transport: None,
-        data_incomplete: false,
-    };
+    let defaults = RunOptions::for_period(None);
     let state = run::state_dir(&config, &run::out_dir(&config, &defaults));
     let _lock = lock(&state)?;
     install_signals();

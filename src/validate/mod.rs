@@ -131,14 +131,7 @@ fn check_runs(config: &Config, catalogs: &Catalogs, render: bool, found: &mut Va
             first.period_kind,
             Utc::now().with_timezone(&first.timezone).date_naive(),
         );
-        let options = RunOptions {
-            period: Some(period),
-            data_dir: None,
-            out_dir: None,
-            exports_only: false,
-            transport: None,
-            data_incomplete: false,
-        };
+        let options = RunOptions::for_period(Some(period));
         let (exports, figures) = match run::compute_figures(config, first, &options, period) {
             Ok(done) => done,
             Err(error) => {

@@ -1,4 +1,6 @@
-//! `xbrief validate` on a corpus of broken inputs (tests/corpus/): each case states the
+//! The admin's loop: `validate`, `schema`, `run --dry-run` and the log formats.
+//!
+//! `xbrief validate` runs on a corpus of broken inputs (tests/corpus/): each case states the
 //! exact problems it must report, one `line:column: message` per line, in an `.expect`
 //! file (paths relative to the case's own folder or file).
 //!
@@ -245,5 +247,135 @@ fn the_default_config_on_demo_data_is_clean() {
         stderr(&output).contains(": no problems (4 job(s)"),
         "{}",
         stderr(&output)
+    );
+}
+
+#[test]
+fn a_dry_run_lists_what_the_run_sends_and_writes_nothing() {
+    let (dir, config) = workspace();
+    let config = config.to_string_lossy().to_string();
+    let period = ["--period", "2026-10"];
+    let dry = xbrief(
+        &[
+            &[
+                "--config",
+                &config,
+                "run",
+                "site-scorecards",
+                "executive-monthly",
+                "--dry-run",
+            ][..],
+            &period,
+        ]
+        .concat(),
+    );
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    assert!(!dir.path().join("out").exists(), "a dry run writes nothing");
+    let listed = String::from_utf8_lossy(&dry.stdout).to_string();
+    let mut rows: Vec<&str> = listed.lines().skip(1).collect();
+    rows.sort();
+    assert!(
+        rows.contains(&"executive-monthly\t2026-10\texecutive\tcompany\tceo@example.com\ten\tPDF"),
+        "{listed}"
+    );
+    assert!(
+        stderr(&dry).contains("dry run: 5 briefing(s), 7 message(s) in all"),
+        "{}",
+        stderr(&dry)
+    );
+    // the real run sends exactly those messages
+    let real = xbrief(
+        &[
+            &[
+                "--config",
+                &config,
+                "run",
+                "site-scorecards",
+                "executive-monthly",
+            ][..],
+            &period,
+        ]
+        .concat(),
+    );
+    assert!(real.status.success(), "{}", stderr(&real));
+    let mut sent: Vec<String> = std::fs::read_dir(dir.path().join("out/outbox"))
+        .unwrap()
+        .map(|e| {
+            let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            let to = text
+                .lines()
+                .find_map(|l| l.strip_prefix("To: "))
+                .unwrap()
+                .to_string();
+            to
+        })
+        .collect();
+    sent.sort();
+    let mut listed_to: Vec<String> = rows
+        .iter()
+        .map(|r| r.split('\t').nth(4).unwrap().to_string())
+        .collect();
+    listed_to.sort();
+    assert_eq!(sent, listed_to);
+}
+
+#[test]
+fn the_committed_schema_is_what_xbrief_schema_prints() {
+    let output = xbrief(&["schema"]);
+    assert!(output.status.success());
+    let committed = std::fs::read_to_string(repo().join("docs/xbrief.schema.json")).unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stdout), committed);
+    let schema: serde_json::Value = serde_json::from_str(&committed).unwrap();
+    assert_eq!(
+        schema["properties"]["jobs"]["additionalProperties"]["$ref"],
+        "#/$defs/JobSection"
+    );
+}
+
+#[test]
+fn json_logs_keep_stderr_one_json_object_per_line() {
+    let (dir, config) = workspace();
+    let output = xbrief(&[
+        "--config",
+        &config.to_string_lossy(),
+        "--log-format",
+        "json",
+        "-v",
+        "run",
+        "executive-monthly",
+        "--period",
+        "2026-10",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let events: Vec<serde_json::Value> = stderr(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    assert!(
+        events
+            .iter()
+            .any(|e| e["fields"]["message"] == "figures computed")
+    );
+    let summary = events
+        .iter()
+        .filter_map(|e| e["fields"]["message"].as_str())
+        .find(|m| m.starts_with("executive-monthly 2026-10: 1 briefings, 3 messages"));
+    assert!(summary.is_some(), "{events:#?}");
+    // -q: nothing but errors
+    let quiet = xbrief(&[
+        "--config",
+        &config.to_string_lossy(),
+        "-q",
+        "run",
+        "executive-monthly",
+        "--period",
+        "2026-10",
+    ]);
+    assert!(quiet.status.success());
+    assert_eq!(stderr(&quiet), "");
+    assert!(
+        dir.path()
+            .join("out/executive-monthly/2026-10/executive.pdf")
+            .exists()
     );
 }
