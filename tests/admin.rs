@@ -302,12 +302,10 @@ fn a_dry_run_lists_what_the_run_sends_and_writes_nothing() {
         .unwrap()
         .map(|e| {
             let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
-            let to = text
-                .lines()
+            text.lines()
                 .find_map(|l| l.strip_prefix("To: "))
                 .unwrap()
-                .to_string();
-            to
+                .to_string()
         })
         .collect();
     sent.sort();
