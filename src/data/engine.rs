@@ -20,6 +20,39 @@ pub struct Engine {
     queries: QueryDir,
 }
 
+/// The syntax errors of every query file in `dir`, each file parsed on its own: (file,
+/// DuckDB's message). Parsing needs no tables, so one broken file hides no other.
+pub fn syntax_errors(dir: &std::path::Path) -> Result<Vec<(PathBuf, String)>, EngineError> {
+    let connection = Connection::open_in_memory().map_err(|e| EngineError::Open(e.to_string()))?;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|source| QueryFileError {
+            path: dir.to_path_buf(),
+            source,
+        })?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|x| x == "sql"))
+        .collect();
+    files.sort();
+    let mut errors = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).map_err(|source| QueryFileError {
+            path: path.clone(),
+            source,
+        })?;
+        // DuckDB parses the whole text before it binds anything; some binding errors of
+        // table functions are also called parser errors, so only syntax is kept
+        if let Err(error) = connection.prepare(&text) {
+            let detail = error.to_string();
+            if detail.starts_with("Parser Error: syntax error")
+                || detail.starts_with("Parser Error: unterminated")
+            {
+                errors.push((path, detail));
+            }
+        }
+    }
+    Ok(errors)
+}
+
 impl Engine {
     /// An in-memory DuckDB; `memory_limit` (`350MB`, `2GB`) caps its buffer memory.
     pub fn open(queries: QueryDir, memory_limit: Option<&str>) -> Result<Engine, EngineError> {

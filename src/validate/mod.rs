@@ -91,6 +91,18 @@ pub fn validate(config_path: &Path) -> Validation {
             None
         }
     };
+    let queries = config.as_ref().map_or_else(
+        || PathBuf::from("queries"),
+        |c| PathBuf::from(&c.file.paths.queries),
+    );
+    match crate::data::engine::syntax_errors(&queries) {
+        Ok(errors) => found.problems.extend(
+            errors
+                .iter()
+                .map(|(path, detail)| sql::problem(path, detail)),
+        ),
+        Err(error) => found.problems.extend(engine_problem(&error)),
+    }
     if let (Some(config), Some(catalogs)) = (&config, &catalogs) {
         found.checked.jobs = config.jobs.len();
         found.checked.languages = catalogs.languages().count();
@@ -235,13 +247,15 @@ fn render_problem(error: &RenderError) -> Problem {
             file: path.clone(),
             at: Some((at.line as u64, at.column as u64)),
             message: at.message.clone(),
-            help: None,
+            help: (at.message == "Unexpected end of input").then(|| {
+                "a block is not closed: each `{% if %}`, `{% for %}` or `{% block %}` needs its `{% endif %}`, `{% endfor %}` or `{% endblock %}`".to_string()
+            }),
         },
         RenderError::Template { path, detail, .. } => Problem::in_file(path, detail.clone()),
         RenderError::Read { path, detail } => Problem::in_file(
             path,
             format!(
-                "missing template: {detail} (every folder under reports/ needs briefing.tera, email.txt and email.html)"
+                "cannot read this template: {detail}; expected briefing.tera, email.txt and email.html in every folder of reports/"
             ),
         ),
     }
@@ -270,7 +284,10 @@ fn engine_problem(error: &EngineError) -> Option<Problem> {
         EngineError::Query { path, detail } => Some(sql::problem(path, detail)),
         EngineError::File(missing) => Some(Problem::in_file(
             &missing.path,
-            format!("missing query file: {}", missing.source),
+            format!(
+                "cannot read this query file, which a run executes: {}",
+                missing.source
+            ),
         )),
         EngineError::Open(_) => None,
     }
