@@ -23,7 +23,7 @@ fn corpus() -> PathBuf {
 /// with `strip` removed from the paths.
 fn problems(config: &Path, strip: &Path) -> Vec<String> {
     let strip = format!("{}/", strip.display());
-    xbrief::validate::validate(config)
+    xbrief::validate::validate(config, xbrief::validate::Depth::Everything)
         .problems
         .iter()
         .map(|p| p.short().replace(&strip, ""))
@@ -375,5 +375,36 @@ fn json_logs_keep_stderr_one_json_object_per_line() {
         dir.path()
             .join("out/executive-monthly/2026-10/executive.pdf")
             .exists()
+    );
+}
+
+#[test]
+fn files_only_checks_syntax_without_reading_the_data() {
+    let (dir, config) = workspace();
+    overlay(
+        &corpus().join("queries/two_syntax_errors"),
+        &dir.path().join("queries"),
+    );
+    // no data at all: a full check reports it, a files-only check does not look
+    std::fs::remove_dir_all(dir.path().join("data")).unwrap();
+    let found = xbrief::validate::validate(&config, xbrief::validate::Depth::FilesOnly);
+    let queries = format!("{}/", dir.path().join("queries").display());
+    let lines: Vec<String> = found
+        .problems
+        .iter()
+        .map(|p| p.short().replace(&queries, ""))
+        .collect();
+    assert_eq!(
+        lines,
+        expected(&corpus().join("queries/two_syntax_errors/expect"))
+    );
+    let everything = xbrief::validate::validate(&config, xbrief::validate::Depth::Everything);
+    assert!(
+        everything
+            .problems
+            .iter()
+            .any(|p| p.message.contains("no file matches")),
+        "{:#?}",
+        everything.problems
     );
 }

@@ -44,13 +44,42 @@ pub struct Checked {
     pub renders: usize,
 }
 
+impl std::fmt::Display for Checked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} job(s), {} template files, {} languages, ",
+            self.jobs, self.template_files, self.languages
+        )?;
+        if self.periods.is_empty() {
+            write!(f, "no data read")
+        } else {
+            write!(
+                f,
+                "{} export files, queries for {}, {} renders",
+                self.export_files,
+                self.periods.join(", "),
+                self.renders
+            )
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Validation {
     pub problems: Vec<Problem>,
     pub checked: Checked,
 }
 
-pub fn validate(config_path: &Path) -> Validation {
+/// How far to check: everything, or the files alone (no data read, templates checked for
+/// syntax only) for a quick check on save.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    Everything,
+    FilesOnly,
+}
+
+pub fn validate(config_path: &Path, depth: Depth) -> Validation {
     let mut found = Validation::default();
     let config = match Config::load(config_path) {
         Ok(config) => Some(config),
@@ -106,7 +135,9 @@ pub fn validate(config_path: &Path) -> Validation {
     if let (Some(config), Some(catalogs)) = (&config, &catalogs) {
         found.checked.jobs = config.jobs.len();
         found.checked.languages = catalogs.languages().count();
-        check_runs(config, catalogs, templates_parse, &mut found);
+        if depth == Depth::Everything {
+            check_runs(config, catalogs, templates_parse, &mut found);
+        }
     }
     found.problems.sort();
     found.problems.dedup();
@@ -336,9 +367,15 @@ fn run_problem(config: &Config, error: &RunError) -> Problem {
                 "export {export} has no rows: expected at least one (an upstream export that failed?)"
             ),
         ),
-        RunError::Data(
-            DataError::NoFiles { pattern, .. } | DataError::BadPattern { pattern, .. },
-        ) => Problem::in_file(pattern, error.to_string()),
+        RunError::Data(DataError::NoFiles { pattern, .. }) => Problem {
+            help: config.file.data.demo_if_missing.then(|| {
+                "`xbrief run` generates the demo exports here (demo_if_missing: true)".to_string()
+            }),
+            ..Problem::in_file(pattern, error.to_string())
+        },
+        RunError::Data(DataError::BadPattern { pattern, .. }) => {
+            Problem::in_file(pattern, error.to_string())
+        }
         RunError::Render(e) => render_problem(e),
         RunError::Catalog(e) => catalog_problem(e),
         _ => Problem::in_file(&config.path, error.to_string()),
