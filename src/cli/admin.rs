@@ -1,0 +1,85 @@
+//! The admin's checks: `validate` (every problem at once) and `plan` (the next fires).
+
+use super::*;
+
+#[derive(clap::Args)]
+pub struct PlanArgs {
+    /// How many runs per job.
+    #[arg(long, default_value_t = 5)]
+    pub next: usize,
+    /// Plan from this instant (RFC 3339) instead of now.
+    #[arg(long, value_parser = parse_instant)]
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+pub fn plan(config_path: &Path, args: PlanArgs) -> Result<(), String> {
+    let PlanArgs { next, from, format } = args;
+    let config = Config::load(config_path).map_err(|e| e.to_string())?;
+    let jobs: Vec<&crate::config::Job> = config.jobs.values().collect();
+    let plans = crate::schedule::plan::plan(&jobs, from.unwrap_or_else(chrono::Utc::now), next);
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&plans).map_err(|e| e.to_string())?
+        ),
+        Format::Text => {
+            for plan in plans {
+                println!("{} ({}, \"{}\")", plan.job, plan.timezone, plan.schedule);
+                for run in plan.runs {
+                    println!(
+                        "  {}  {}  period {}{}",
+                        run.local,
+                        run.utc,
+                        run.period,
+                        run.dst.map(|d| format!("  [DST: {d}]")).unwrap_or_default()
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(clap::Args)]
+pub struct ValidateArgs {
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ProblemFormat,
+    /// Check the files only (config, template and query syntax, catalogs): no data is
+    /// read and templates are not rendered. For a quick check on every save.
+    #[arg(long)]
+    pub files_only: bool,
+}
+
+pub fn validate(config_path: &Path, args: ValidateArgs) -> Result<(), String> {
+    let ValidateArgs { format, files_only } = args;
+    let started = std::time::Instant::now();
+    let depth = if files_only {
+        crate::validate::Depth::FilesOnly
+    } else {
+        crate::validate::Depth::Everything
+    };
+    let found = crate::validate::validate(config_path, depth);
+    for problem in &found.problems {
+        match format {
+            ProblemFormat::Human => println!("{}", problem.fancy()),
+            ProblemFormat::Short => println!("{}", problem.short()),
+        }
+    }
+    let checked = format!(
+        "{}, in {:.2} s",
+        found.checked,
+        started.elapsed().as_secs_f64()
+    );
+    if found.problems.is_empty() {
+        say!("{}: no problems ({checked})", config_path.display());
+        Ok(())
+    } else {
+        Err(format!(
+            "{} problem(s) in {} and the files it names ({checked})",
+            found.problems.len(),
+            config_path.display()
+        ))
+    }
+}

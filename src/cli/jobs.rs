@@ -1,0 +1,155 @@
+//! `xbrief run`: jobs once, now, or a dry run listing what they would send.
+
+use super::*;
+
+#[derive(clap::Args)]
+pub struct RunArgs {
+    /// Jobs to run (see `jobs:` in the config).
+    #[arg(required_unless_present = "all")]
+    pub jobs: Vec<String>,
+    /// Run every job of the config.
+    #[arg(long, conflicts_with = "jobs")]
+    pub all: bool,
+    /// Period: `2026-10` (month), `2026-Q3` (quarter) or `2026-W42` (ISO week); default:
+    /// the job's last complete period.
+    #[arg(long, value_parser = parse_period)]
+    pub period: Option<Period>,
+    /// Read the exports by their contract names from this folder.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Output folder (default: `paths.output` of the config).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Write the CSV exports and the manifest only: no PDFs, no email.
+    #[arg(long)]
+    pub exports_only: bool,
+    /// Send through this transport instead of the config's `delivery.transport`.
+    #[arg(long, value_enum)]
+    pub transport: Option<TransportArg>,
+    /// List every briefing the run would produce (job, period, audience, scope,
+    /// recipient, language), with totals; write and send nothing.
+    #[arg(long, conflicts_with_all = ["exports_only", "transport"])]
+    pub dry_run: bool,
+}
+
+pub fn run(config_path: &Path, args: RunArgs) -> Result<(), String> {
+    let RunArgs {
+        jobs,
+        all,
+        period,
+        data,
+        out,
+        exports_only,
+        transport,
+        dry_run,
+    } = args;
+    let config = Config::load(config_path).map_err(|e| e.to_string())?;
+    let names: Vec<String> = if all {
+        config.jobs.keys().cloned().collect()
+    } else {
+        jobs
+    };
+    let selected = names
+        .iter()
+        .map(|name| find_job(&config, name))
+        .collect::<Result<Vec<_>, _>>()?;
+    let options = RunOptions {
+        period,
+        data_dir: data,
+        out_dir: out,
+        exports_only,
+        transport: transport.map(Transport::from),
+        data_incomplete: false,
+    };
+    ensure_demo(&config, &options)?;
+    if dry_run {
+        return print_dry_run(&config, &selected, &options);
+    }
+    let mut undelivered = Vec::new();
+    for job in selected {
+        let summary =
+            run::run_job(&config, job, &options).map_err(|e| format!("job {}: {e}", job.name))?;
+        let d = &summary.delivered;
+        say!(
+            "{} {}: {} sent in {:.2} s ({:.0}/s), {} already sent before, {} refused, {} still failing after retries",
+            summary.job,
+            summary.period,
+            d.sent,
+            d.seconds,
+            d.sent as f64 / d.seconds.max(1e-9),
+            d.skipped,
+            d.failed.len(),
+            d.pending.len()
+        );
+        for (to, error) in d.failed.iter().chain(&d.pending) {
+            say!("  not delivered to {to}: {error}");
+            undelivered.push(format!("{} → {to}", summary.job));
+        }
+        say!(
+            "{} {}: {} briefings, {} messages, outputs in {} ({:.2} s, peak RSS {:.0} MiB)",
+            summary.job,
+            summary.period,
+            summary.briefings,
+            summary.messages,
+            summary.folder.display(),
+            summary.seconds,
+            run::peak_rss_mib()
+        );
+        if let Some(render) = summary.render {
+            say!(
+                "  rendering: {:.2} s, per PDF p50 {:.1} ms, p99 {:.1} ms",
+                render.seconds,
+                render.p50 * 1e3,
+                render.p99 * 1e3
+            );
+        }
+    }
+    if undelivered.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} message(s) not delivered: {} (see `xbrief history`; the admins were notified)",
+            undelivered.len(),
+            undelivered.join(", ")
+        ))
+    }
+}
+
+/// `run --dry-run`: one line per (briefing, recipient), then the totals.
+fn print_dry_run(
+    config: &Config,
+    jobs: &[&crate::config::Job],
+    options: &RunOptions,
+) -> Result<(), String> {
+    println!("job\tperiod\taudience\tscope\trecipient\tlanguage\tattachment");
+    let (mut briefings, mut messages) = (0, 0);
+    for job in jobs {
+        let (period, planned) =
+            run::dry_run(config, job, options).map_err(|e| format!("job {}: {e}", job.name))?;
+        let job_messages: usize = planned.iter().map(|b| b.recipients.len()).sum();
+        for briefing in &planned {
+            let attachment = if briefing.attach_scorecard_csv {
+                "scorecard.csv"
+            } else {
+                "PDF"
+            };
+            for recipient in &briefing.recipients {
+                println!(
+                    "{}\t{period}\t{}\t{}\t{recipient}\t{}\t{attachment}",
+                    job.name, briefing.template, briefing.scope, briefing.locale
+                );
+            }
+        }
+        say!(
+            "{} {period}: {} briefing(s), {job_messages} message(s)",
+            job.name,
+            planned.len()
+        );
+        briefings += planned.len();
+        messages += job_messages;
+    }
+    say!(
+        "dry run: {briefings} briefing(s), {messages} message(s) in all; nothing was written or sent"
+    );
+    Ok(())
+}

@@ -1,0 +1,227 @@
+//! The command line: parse arguments, call the stages, report errors at the edge. One file
+//! per group of commands; this one holds the arguments, logging and the dispatch.
+
+use crate::config::{Config, Transport};
+use crate::data::queries::QueryDir;
+use crate::demo::{self, DemoOptions};
+use crate::metrics::period::Period;
+use crate::run::{self, RunOptions};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// `-q`: summaries and notes on stderr are left out; errors are still printed.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// `--log-format json`: summaries are log events too, so stderr stays one JSON per line.
+static JSON_LOGS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+macro_rules! say {
+    ($($arg:tt)*) => {
+        if JSON_LOGS.load(std::sync::atomic::Ordering::Relaxed) {
+            tracing::info!(target: "xbrief::summary", "{}", format!($($arg)*));
+        } else if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
+            eprintln!($($arg)*);
+        }
+    };
+}
+
+mod admin;
+mod jobs;
+mod ledger;
+mod preview;
+
+#[derive(Parser)]
+#[command(
+    name = "xbrief",
+    version,
+    about = "Experience briefings from customer, employee and financial exports"
+)]
+struct Cli {
+    /// The configuration file.
+    #[arg(long, global = true, default_value = "config/xbrief.yaml")]
+    config: PathBuf,
+    /// More log detail: -v info, -vv debug (each query with its time), -vvv trace.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    verbose: u8,
+    /// Errors only: no progress bars, no summaries.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Logs as plain text, or one JSON object per line for machines.
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run jobs once, now.
+    Run(jobs::RunArgs),
+    /// Run every job on its schedule until SIGTERM or SIGINT.
+    Serve,
+    /// The next fires of every job, in its zone and in UTC, with the period each reports.
+    Plan(admin::PlanArgs),
+    /// Runs and deliveries recorded in the state store, with status, attempts and last error.
+    History(ledger::HistoryArgs),
+    /// Sends one (job, period) briefing again to one of its recipients (recorded as a resend).
+    Resend(ledger::ResendArgs),
+    /// Check the config, templates, catalogs, queries and data together; every problem at
+    /// once, each with its file, line and column. Exit 0 only when clean.
+    Validate(admin::ValidateArgs),
+    /// Print the JSON Schema of the config file (for editors: completion and inline errors).
+    Schema,
+    /// Render one briefing to a PDF without sending anything.
+    Preview(preview::PreviewArgs),
+    /// Write deterministic demo exports (same arguments → same bytes).
+    Demo(preview::DemoArgs),
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn parse_instant(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| {
+            format!(
+                "invalid instant `{text}`: {e} (expected RFC 3339, e.g. 2026-03-28T12:00:00+01:00)"
+            )
+        })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ProblemFormat {
+    /// Each problem with its source line and a pointer under the spot.
+    Human,
+    /// One `file:line:column: message` line per problem.
+    Short,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum TransportArg {
+    Smtp,
+    File,
+}
+
+impl From<TransportArg> for Transport {
+    fn from(t: TransportArg) -> Transport {
+        match t {
+            TransportArg::Smtp => Transport::Smtp,
+            TransportArg::File => Transport::File,
+        }
+    }
+}
+
+fn parse_period(text: &str) -> Result<Period, String> {
+    Period::parse(text).map_err(|e| e.to_string())
+}
+
+fn parse_range(text: &str) -> Result<(usize, usize), String> {
+    let error =
+        || format!("invalid --responses-per-site-month `{text}`: expected a number or MIN-MAX");
+    let (low, high) = text.split_once('-').unwrap_or((text, text));
+    let low: usize = low.trim().parse().map_err(|_| error())?;
+    let high: usize = high.trim().parse().map_err(|_| error())?;
+    if low == 0 || low > high {
+        return Err(error());
+    }
+    Ok((low, high))
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Warnings by default; -v/-q or `XBRIEF_LOG` (a tracing filter) say otherwise.
+    let json = cli.log_format == LogFormat::Json;
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        // JSON logs carry the summaries as info events
+        (false, 0) if json => "warn,xbrief::summary=info",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, 2) => "debug",
+        _ => "trace",
+    };
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("XBRIEF_LOG").unwrap_or_else(|_| level.into());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Json => logs.json().init(),
+        LogFormat::Text => logs.init(),
+    }
+    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
+    JSON_LOGS.store(json, std::sync::atomic::Ordering::Relaxed);
+    use std::io::IsTerminal;
+    crate::progress::show(
+        std::io::stderr().is_terminal() && !cli.quiet && cli.log_format == LogFormat::Text,
+    );
+    match execute(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            if json {
+                tracing::error!(target: "xbrief::summary", "{message}");
+            } else {
+                eprintln!("error: {message}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// Generates the demo exports where the configured data folder has none (`demo_if_missing`).
+fn ensure_demo(config: &Config, options: &RunOptions) -> Result<(), String> {
+    let data_dir = run::data_dir(config, options);
+    if config.file.data.demo_if_missing && options.data_dir.is_none() && demo::missing(&data_dir) {
+        say!(
+            "no exports in {}: generating the demo exports first",
+            data_dir.display()
+        );
+        let demo = DemoOptions::standard(data_dir.clone(), today());
+        demo::generate(&demo, &QueryDir::new(Path::new(&config.file.paths.queries)))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+fn find_job<'c>(config: &'c Config, name: &str) -> Result<&'c crate::config::Job, String> {
+    config.job(name).ok_or_else(|| {
+        let known: Vec<&str> = config.jobs.keys().map(String::as_str).collect();
+        format!("unknown job `{name}`: expected one of {}", known.join(", "))
+    })
+}
+
+fn execute(cli: Cli) -> Result<(), String> {
+    let config = cli.config.as_path();
+    match cli.command {
+        Command::Run(args) => jobs::run(config, args),
+        Command::Plan(args) => admin::plan(config, args),
+        Command::History(args) => ledger::history(config, args),
+        Command::Resend(args) => ledger::resend(config, args),
+        Command::Validate(args) => admin::validate(config, args),
+        Command::Preview(args) => preview::preview(config, args),
+        Command::Demo(args) => preview::demo(args),
+        Command::Schema => {
+            let schema = crate::config::json_schema();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).map_err(|e| e.to_string())?
+            );
+            Ok(())
+        }
+        Command::Serve => crate::schedule::serve::serve(config).map_err(|e| e.to_string()),
+    }
+}
