@@ -272,7 +272,7 @@ pub(super) fn produce(
 }
 
 /// Every recipient must parse as an address in an allowed domain; otherwise nothing is sent.
-pub(super) fn check_recipients(
+pub fn check_recipients(
     job: &Job,
     config: &Config,
     briefings: &[report::Briefing],

@@ -28,7 +28,7 @@ mod preview;
 mod render;
 mod resend;
 
-pub use job::run_job;
+pub use job::{check_recipients, run_job};
 pub use notice::notice_context;
 pub use preview::{Pick, Preview, dry_run, preview};
 pub use resend::resend;

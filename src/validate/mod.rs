@@ -15,9 +15,9 @@ mod sql;
 
 pub use problem::Problem;
 
-use crate::config::{Config, Job, LoadError};
-use crate::data::DataError;
+use crate::config::{Audience, Config, Job, LoadError};
 use crate::data::engine::EngineError;
+use crate::data::{DataError, ExportName};
 use crate::deliver::Delivered;
 use crate::metrics::MetricsError;
 use crate::metrics::period::Period;
@@ -185,6 +185,33 @@ fn check_runs(config: &Config, catalogs: &Catalogs, render: bool, found: &mut Va
         };
         found.checked.export_files = exports.files.len();
         found.checked.periods.push(period.to_string());
+        // the addresses that come from the data (managers, team leads) meet the same rule
+        // as the config's: a run with one outside the allowed domains sends nothing
+        for job in &jobs {
+            let briefings = report::plan(job, &figures, catalogs, &config.file.language.value);
+            if let Err(RunError::Recipients {
+                job: name,
+                addresses,
+            }) = run::check_recipients(job, config, &briefings)
+            {
+                let source = match job.audience {
+                    Audience::Frontline => ExportName::Teams,
+                    _ => ExportName::Sites,
+                };
+                let file = exports
+                    .files
+                    .iter()
+                    .find(|f| f.export == source)
+                    .map_or_else(|| config.path.clone(), |f| f.path.clone());
+                found.problems.push(Problem::in_file(
+                    file,
+                    format!(
+                        "job {name}: recipients outside delivery.allowed_domains ({}) or not valid addresses: {addresses}; a run would send nothing",
+                        config.file.delivery.allowed_domains.iter().map(|d| d.value.as_str()).collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+            }
+        }
         let Some(renderer) = &renderer else {
             continue;
         };
