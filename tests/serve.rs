@@ -341,3 +341,44 @@ fn sigterm_mid_send_finishes_what_is_in_flight_and_the_rest_goes_on_restart() {
     assert!(log.contains("left for the next start"), "{log}");
     restart_and_count_once_each(&runner, &server);
 }
+
+#[test]
+fn a_valid_edit_re_registers_the_jobs_and_the_run_in_flight_finishes() {
+    // frontline-weekly fires every second; the server holds its first run's messages
+    let (server, runner, mail) =
+        over_held_smtp("0", 4, only("frontline-weekly", "* * * * * *", "1s"));
+    let served = runner.serve();
+    let log_so_far = |served: &Served| std::fs::read_to_string(&served.log).unwrap_or_default();
+    wait_for("the first run in flight", || {
+        log_so_far(&served).contains("frontline-weekly")
+            && server.total() == 0
+            && log_so_far(&served).contains("starting")
+    });
+    // the edit: frontline-weekly never fires again, executive-monthly every second
+    let edited = only("executive-monthly", "* * * * * *", "")(
+        std::fs::read_to_string(&runner.config).unwrap(),
+    );
+    std::fs::write(&runner.config, edited).unwrap();
+    wait_for("the reload", || {
+        log_so_far(&served).contains("config reloaded: 4 job(s)")
+    });
+    std::fs::write(mail.path().join("mail/open"), "").unwrap();
+    wait_for("the held run finished and the new job ran", || {
+        runner.history().contains(" frontline-weekly ") && runner.runs_of("executive-monthly") >= 1
+    });
+    let log = stop(served);
+    let frontline_runs = runner.runs_of("frontline-weekly");
+    assert_eq!(
+        frontline_runs, 1,
+        "the run in flight finished, and no fire after the edit: {log}"
+    );
+    assert!(
+        runner
+            .history()
+            .lines()
+            .any(|l| l.contains(" frontline-weekly ") && l.contains("succeeded")),
+        "{}",
+        runner.history()
+    );
+    assert!(server.received().values().all(|n| *n == 1));
+}
