@@ -4,26 +4,29 @@
 //! - The config: its shape against the JSON Schema (unknown keys, types, missing keys),
 //!   then its values (time zones, cron, addresses, scorecard policy).
 //! - The templates: each file's syntax on its own, so one broken file hides no other.
+//! - The queries' syntax: each file parsed on its own.
 //! - The data and the queries: the exports are opened and every query runs, for each
-//!   period kind the jobs report, exactly as a run would.
+//!   period kind the jobs report, exactly as a run would; the addresses the data brings
+//!   (managers, team leads) meet the allowed domains.
 //! - The templates again, rendered against the contexts those figures give: each template
 //!   in every language, with and without the incomplete-data banner, so an undefined
 //!   variable or a missing message is found before a run meets it.
 
+mod from_errors;
 mod problem;
 mod sql;
+
+use from_errors::{catalog_problem, engine_problem, render_problem, run_problem};
 
 pub use problem::Problem;
 
 use crate::config::{Audience, Config, Job, LoadError};
-use crate::data::engine::EngineError;
-use crate::data::{DataError, ExportName};
+use crate::data::ExportName;
 use crate::deliver::Delivered;
-use crate::metrics::MetricsError;
 use crate::metrics::period::Period;
 use crate::render::pdf::PageFrame;
-use crate::render::{RenderError, Renderer, check_templates};
-use crate::report::{self, CatalogError, Catalogs, Contexts};
+use crate::render::{Renderer, check_templates};
+use crate::report::{self, Catalogs, Contexts};
 use crate::run::{self, RunError, RunOptions};
 use chrono::Utc;
 use std::collections::{BTreeMap, BTreeSet};
@@ -294,117 +297,5 @@ fn check_runs(config: &Config, catalogs: &Catalogs, render: bool, found: &mut Va
         if let Err(error) = renderer.render("notice", &context, frame, false) {
             found.problems.push(render_problem(&error));
         }
-    }
-}
-
-fn render_problem(error: &RenderError) -> Problem {
-    match error {
-        RenderError::Template {
-            path, at: Some(at), ..
-        } => Problem {
-            file: path.clone(),
-            at: Some((at.line as u64, at.column as u64)),
-            message: at.message.clone(),
-            help: (at.message == "Unexpected end of input").then(|| {
-                "a block is not closed: each `{% if %}`, `{% for %}` or `{% block %}` needs its `{% endif %}`, `{% endfor %}` or `{% endblock %}`".to_string()
-            }),
-        },
-        RenderError::Template { path, detail, .. } => Problem::in_file(path, detail.clone()),
-        RenderError::Read { path, detail } => Problem::in_file(
-            path,
-            format!(
-                "cannot read this template: {detail}; expected briefing.tera, email.txt and email.html in every folder of reports/"
-            ),
-        ),
-    }
-}
-
-fn catalog_problem(error: &CatalogError) -> Problem {
-    match error {
-        CatalogError::Read { path, .. } => Problem::in_file(path, error.to_string()),
-        CatalogError::Parse {
-            path,
-            line,
-            column,
-            message,
-        } => Problem {
-            file: path.clone(),
-            at: Some((*line, *column)),
-            message: format!("YAML syntax: {message}"),
-            help: None,
-        },
-        CatalogError::MissingDefault { dir, .. } => Problem::in_file(dir, error.to_string()),
-    }
-}
-
-fn engine_problem(error: &EngineError) -> Option<Problem> {
-    match error {
-        EngineError::Query { path, detail } => Some(sql::problem(path, detail)),
-        EngineError::File(missing) => Some(Problem::in_file(
-            &missing.path,
-            format!(
-                "cannot read this query file, which a run executes: {}",
-                missing.source
-            ),
-        )),
-        EngineError::Open(_) => None,
-    }
-}
-
-fn run_problem(config: &Config, error: &RunError) -> Problem {
-    let engine = match error {
-        RunError::Data(DataError::Engine(e)) | RunError::Metrics(MetricsError::Engine(e)) => {
-            engine_problem(e)
-        }
-        _ => None,
-    };
-    if let Some(problem) = engine {
-        return problem;
-    }
-    match error {
-        RunError::Data(DataError::MissingColumn {
-            export,
-            file,
-            column,
-        }) => Problem::in_file(
-            file,
-            format!("export {export}: required column `{column}` is missing"),
-        ),
-        RunError::Data(DataError::WrongType {
-            export,
-            file,
-            column,
-            found,
-            expected,
-        }) => Problem::in_file(
-            file,
-            format!("export {export}: column `{column}` has type {found}; expected {expected}"),
-        ),
-        RunError::Data(DataError::Unreadable {
-            export,
-            file,
-            detail,
-        }) => Problem::in_file(
-            file,
-            format!("export {export}: not readable as Parquet: {detail}"),
-        ),
-        RunError::Data(DataError::Empty { export, files }) => Problem::in_file(
-            files,
-            format!(
-                "export {export} has no rows: expected at least one (an upstream export that failed?)"
-            ),
-        ),
-        RunError::Data(DataError::NoFiles { pattern, .. }) => Problem {
-            help: config.file.data.demo_if_missing.then(|| {
-                "`xbrief run` generates the demo exports here (demo_if_missing: true)".to_string()
-            }),
-            ..Problem::in_file(pattern, error.to_string())
-        },
-        RunError::Data(DataError::BadPattern { pattern, .. }) => {
-            Problem::in_file(pattern, error.to_string())
-        }
-        RunError::Render(e) => render_problem(e),
-        RunError::Catalog(e) => catalog_problem(e),
-        _ => Problem::in_file(&config.path, error.to_string()),
     }
 }
