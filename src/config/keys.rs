@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span};
+use std::str::FromStr;
 
 /// One problem of shape, at a 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +14,35 @@ pub struct ShapeError {
     pub column: u64,
     pub message: String,
     pub help: Option<String>,
+    /// A stand-in of the expected kind for a wrong scalar, so that the rest of the file can
+    /// still be read and its values checked in the same pass.
+    pub stand_in: Option<StandIn>,
+    /// Whether the file cannot be read as a config while this stays as written (an unknown
+    /// key is skipped by the reader; a missing key or a list for a value is not).
+    pub stops_reading: bool,
+}
+
+/// Replace the bytes `range` of the text with `text`: a value of the expected kind, or the
+/// key an unknown key probably meant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StandIn {
+    pub range: std::ops::Range<usize>,
+    pub text: String,
+    /// A value made up here (not the admin's), which later checks must not judge.
+    pub made_up: bool,
+}
+
+/// `text` with every stand-in put in place (problems without one, such as a mapping where
+/// a value was expected, stay as written: the file may then still not be readable).
+pub fn with_stand_ins(text: &str, errors: &[ShapeError]) -> Option<String> {
+    let mut stand_ins: Vec<&StandIn> = errors.iter().filter_map(|e| e.stand_in.as_ref()).collect();
+    stand_ins.sort_by_key(|s| std::cmp::Reverse(s.range.start));
+    let mut repaired = text.to_string();
+    for stand_in in stand_ins {
+        repaired.get(stand_in.range.clone())?;
+        repaired.replace_range(stand_in.range.clone(), &stand_in.text);
+    }
+    Some(repaired)
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -36,6 +66,8 @@ enum Node {
     Scalar {
         text: String,
         plain: bool,
+        /// Its bytes in the source, quotes included.
+        bytes: Option<std::ops::Range<usize>>,
     },
     /// An alias: whatever it points to was checked where it was written.
     Alias,
@@ -44,6 +76,7 @@ enum Node {
 struct Entry {
     key: String,
     key_at: At,
+    key_bytes: Option<std::ops::Range<usize>>,
     value: Node,
     value_at: At,
 }
@@ -69,13 +102,18 @@ fn first_at(event: &(Event<'_>, Span)) -> At {
 }
 
 fn node<'a>(
-    (event, _): (Event<'a>, Span),
+    (event, span): (Event<'a>, Span),
     events: &mut impl Iterator<Item = Option<(Event<'a>, Span)>>,
 ) -> Option<Node> {
     match event {
         Event::Scalar(text, style, ..) => Some(Node::Scalar {
             text: text.into_owned(),
             plain: style == ScalarStyle::Plain,
+            bytes: span
+                .start
+                .byte_offset()
+                .zip(span.end.byte_offset())
+                .map(|(start, end)| start..end),
         }),
         Event::SequenceStart(..) => {
             let mut items = Vec::new();
@@ -96,15 +134,16 @@ fn node<'a>(
                     return Some(Node::Map(entries));
                 }
                 let key_at = first_at(&key);
-                let key = match node(key, events)? {
-                    Node::Scalar { text, .. } => text,
-                    _ => "(a complex key)".to_string(),
+                let (key, key_bytes) = match node(key, events)? {
+                    Node::Scalar { text, bytes, .. } => (text, bytes),
+                    _ => ("(a complex key)".to_string(), None),
                 };
                 let value = events.next()??;
                 let value_at = first_at(&value);
                 entries.push(Entry {
                     key,
                     key_at,
+                    key_bytes,
                     value: node(value, events)?,
                     value_at,
                 });
@@ -134,7 +173,7 @@ struct Checker<'s> {
 }
 
 fn is_null(node: &Node) -> bool {
-    matches!(node, Node::Scalar { text, plain: true } if ["", "~", "null", "Null", "NULL"].contains(&text.as_str()))
+    matches!(node, Node::Scalar { text, plain: true, .. } if ["", "~", "null", "Null", "NULL"].contains(&text.as_str()))
 }
 
 fn describe(node: &Node) -> String {
@@ -193,6 +232,38 @@ impl<'s> Checker<'s> {
             column: at.column,
             message,
             help,
+            stand_in: None,
+            stops_reading: true,
+        });
+    }
+
+    /// A wrong scalar, and the value of the expected kind that stands in for it.
+    fn wrong_scalar(
+        &mut self,
+        at: At,
+        node: &Node,
+        message: String,
+        help: Option<String>,
+        stand_in: &str,
+    ) {
+        // padded to the written length, so later columns on the line stay where they were
+        let stand_in = match node {
+            Node::Scalar {
+                bytes: Some(range), ..
+            } => Some(StandIn {
+                range: range.clone(),
+                text: format!("{stand_in:<width$}", width = range.len()),
+                made_up: true,
+            }),
+            _ => None,
+        };
+        self.errors.push(ShapeError {
+            line: at.line,
+            column: at.column,
+            message,
+            help,
+            stand_in,
+            stops_reading: true,
         });
     }
 
@@ -269,7 +340,7 @@ impl<'s> Checker<'s> {
             }
             return;
         }
-        let Node::Scalar { text, plain } = node else {
+        let Node::Scalar { text, plain, .. } = node else {
             let expected = match types.first() {
                 Some(&"integer") => "a whole number",
                 Some(&"number") => "a number",
@@ -287,7 +358,10 @@ impl<'s> Checker<'s> {
             );
         };
         let text = text.trim();
+        // a decimal may be written as a string, but it must hold a decimal
+        let decimal = schema.get("format").and_then(Value::as_str) == Some("decimal");
         let fits = |kind: &str| match kind {
+            "string" if decimal => rust_decimal::Decimal::from_str(text).is_ok(),
             "string" => !is_null(node),
             "boolean" => *plain && (text == "true" || text == "false"),
             "integer" => *plain && text.parse::<i64>().is_ok_and(|n| self.in_range(schema, n)),
@@ -295,31 +369,37 @@ impl<'s> Checker<'s> {
             _ => false,
         };
         if types.iter().any(|kind| fits(kind))
-            || (types.contains(&"number") && text.parse::<f64>().is_ok())
+            || (types.contains(&"number") && !decimal && text.parse::<f64>().is_ok())
         {
             return;
         }
-        let expected = if types.contains(&"integer") {
-            match (schema.get("minimum"), schema.get("maximum")) {
+        let minimum = schema.get("minimum").and_then(Value::as_i64).unwrap_or(0);
+        let (expected, stand_in) = if types.contains(&"integer") {
+            let expected = match (schema.get("minimum"), schema.get("maximum")) {
                 (Some(min), Some(max)) => format!("a whole number from {min} to {max}"),
                 (Some(min), None) => format!("a whole number, at least {min}"),
                 _ => "a whole number".into(),
-            }
+            };
+            (expected, minimum.to_string())
+        } else if decimal {
+            ("a decimal number such as 0.5".into(), "0".into())
         } else if types.contains(&"number") {
-            "a number".into()
+            ("a number".into(), "0".into())
         } else if types.contains(&"boolean") {
-            "true or false".into()
+            ("true or false".into(), "false".into())
         } else {
-            "a text value".into()
+            ("a text value".into(), "\"\"".into())
         };
-        self.error(
+        self.wrong_scalar(
             at,
+            node,
             format!(
                 "{} must be {expected}, found {}",
                 place(path),
                 describe(node)
             ),
             None,
+            &stand_in,
         );
     }
 
@@ -339,31 +419,44 @@ impl<'s> Checker<'s> {
             Node::Scalar { text, .. } => text.as_str(),
             _ => "",
         };
-        self.error(
+        let meant = did_you_mean(written, words.iter().copied());
+        self.wrong_scalar(
             at,
+            node,
             format!(
                 "{} must be one of {}, found {}",
                 place(path),
                 words.join(", "),
                 describe(node)
             ),
-            did_you_mean(written, words.iter().copied()).map(|w| format!("did you mean `{w}`?")),
+            meant.map(|w| format!("did you mean `{w}`?")),
+            meant.or(words.first().copied()).unwrap_or_default(),
         );
     }
 
-    /// Reports a key that is none of `known`; returns the key it probably meant.
+    /// Reports a key that is none of `known`; returns the key it probably meant, which also
+    /// stands in for it so that its value is read and checked.
     fn unknown_key<'k>(&mut self, entry: &Entry, path: &str, known: &[&'k str]) -> Option<&'k str> {
         let meant = did_you_mean(&entry.key, known.iter().copied());
-        self.error(
-            entry.key_at,
-            format!(
+        self.errors.push(ShapeError {
+            line: entry.key_at.line,
+            column: entry.key_at.column,
+            message: format!(
                 "unknown key `{}` {}: expected one of {}",
                 entry.key,
                 within(path),
                 known.join(", ")
             ),
-            meant.map(|w| format!("did you mean `{w}`?")),
-        );
+            help: meant.map(|w| format!("did you mean `{w}`?")),
+            stand_in: meant
+                .zip(entry.key_bytes.clone())
+                .map(|(word, range)| StandIn {
+                    range,
+                    text: word.to_string(),
+                    made_up: false,
+                }),
+            stops_reading: false,
+        });
         meant
     }
 

@@ -132,46 +132,116 @@ impl Config {
     }
 
     pub fn from_yaml(path: &Path, text: &str) -> Result<Config, LoadError> {
-        let shape: Vec<ConfigError> = keys::check(text, &json_schema())
-            .into_iter()
-            .map(|e| ConfigError {
-                file: path.to_path_buf(),
-                line: e.line,
-                column: e.column,
-                message: e.message,
-                help: e.help,
-            })
-            .collect();
-        // The shape check reports every problem the deserializer would stop at; its first
-        // problem is then one of them.
-        let file: ConfigFile = match serde_saphyr::from_str(text) {
-            Ok(file) => file,
+        let found = keys::check(text, &json_schema());
+        let as_config_error = |e: &keys::ShapeError| ConfigError {
+            file: path.to_path_buf(),
+            line: e.line,
+            column: e.column,
+            message: e.message.clone(),
+            help: e.help.clone(),
+        };
+        let shape: Vec<ConfigError> = found.iter().map(as_config_error).collect();
+        match serde_saphyr::from_str::<ConfigFile>(text) {
+            Ok(file) => Validator {
+                path,
+                errors: shape,
+            }
+            .validate(file),
+            // The shape check reports every problem the deserializer stops at. With a stand-in
+            // of the right kind for each wrong value, the rest of the file is still read and its
+            // values checked; what the validator says of a stand-in itself is left out.
             Err(_) if !shape.is_empty() => {
-                let mut shape = shape;
-                shape.sort_by_key(|e| (e.line, e.column));
-                return Err(LoadError::Invalid(shape));
+                let mut errors = shape;
+                // lines holding a stand-in: what the validator says there may be about the
+                // stand-in (a flow mapping reports at its start), so it waits for the fix
+                let stood_in: Vec<u64> = found
+                    .iter()
+                    .filter(|e| e.stand_in.as_ref().is_some_and(|s| s.made_up))
+                    .map(|e| e.line)
+                    .collect();
+                let repaired = keys::with_stand_ins(text, &found)
+                    .map(|text| serde_saphyr::from_str::<ConfigFile>(&text));
+                match repaired {
+                    Some(Ok(file)) => {
+                        if let Err(LoadError::Invalid(more)) = (Validator {
+                            path,
+                            errors: Vec::new(),
+                        })
+                        .validate(file)
+                        {
+                            // a renamed key may be longer or shorter than the one written:
+                            // columns after it on its line move back by the difference
+                            let renames: Vec<(u64, u64, i64)> = found
+                                .iter()
+                                .filter_map(|e| {
+                                    let s = e.stand_in.as_ref().filter(|s| !s.made_up)?;
+                                    Some((
+                                        e.line,
+                                        e.column,
+                                        s.text.len() as i64 - s.range.len() as i64,
+                                    ))
+                                })
+                                .collect();
+                            errors.extend(
+                                more.into_iter()
+                                    .filter(|e| !stood_in.contains(&e.line))
+                                    .map(|mut e| {
+                                        for (line, column, shift) in &renames {
+                                            if e.line == *line && e.column > *column {
+                                                e.column = (e.column as i64 - shift).max(1) as u64;
+                                            }
+                                        }
+                                        e
+                                    }),
+                            );
+                        }
+                    }
+                    // what still stops the reading is reported too, unless the problems
+                    // above explain it
+                    Some(Err(error)) => {
+                        let (line, column) = error
+                            .location()
+                            .map_or((1, 1), |at| (at.line(), at.column()));
+                        // a problem without a stand-in (a missing key, a list for a value)
+                        // already explains why the file cannot be read
+                        let explained = found
+                            .iter()
+                            .any(|e| e.stops_reading && e.stand_in.is_none())
+                            || errors.iter().any(|e| e.line == line);
+                        if !explained {
+                            errors.push(ConfigError {
+                                file: path.to_path_buf(),
+                                line,
+                                column,
+                                message: yaml_message(&error.to_string(), line, column),
+                                help: None,
+                            });
+                        }
+                    }
+                    None => {}
+                }
+                errors.sort_by_key(|e| (e.line, e.column));
+                Err(LoadError::Invalid(errors))
             }
             Err(error) => {
                 let (line, column) = error
                     .location()
                     .map(|location| (location.line(), location.column()))
                     .unwrap_or((1, 1));
-                return Err(LoadError::Invalid(vec![ConfigError {
+                Err(LoadError::Invalid(vec![ConfigError {
                     file: path.to_path_buf(),
                     line,
                     column,
-                    message: format!("YAML syntax: {}", yaml_message(&error.to_string(), line, column)),
+                    message: format!(
+                        "YAML syntax: {}",
+                        yaml_message(&error.to_string(), line, column)
+                    ),
                     help: Some(
                         "look here and just above for an unclosed quote, `[` or `{`, or a line indented differently from its neighbours".into(),
                     ),
-                }]));
+                }]))
             }
-        };
-        Validator {
-            path,
-            errors: shape,
         }
-        .validate(file)
     }
 
     pub fn job(&self, name: &str) -> Option<&Job> {

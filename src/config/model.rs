@@ -410,7 +410,9 @@ impl JsonSchema for DecimalValue {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "description": "A decimal number, written as a number or a string (`0.5`, \"0.5\").",
-            "type": ["number", "string"]
+            "type": ["number", "string"],
+            "format": "decimal",
+            "pattern": "^\\s*[-+]?[0-9]+(\\.[0-9]+)?\\s*$"
         })
     }
 }
