@@ -65,6 +65,7 @@ pub fn validate(config_path: &Path, args: ValidateArgs) -> Result<(), String> {
         match format {
             ProblemFormat::Human => println!("{}", problem.fancy()),
             ProblemFormat::Short => println!("{}", problem.short()),
+            ProblemFormat::Json => println!("{}", problem.json()),
         }
     }
     let checked = format!(

@@ -104,6 +104,8 @@ enum ProblemFormat {
     Human,
     /// One `file:line:column: message` line per problem.
     Short,
+    /// One JSON object per line: file, line, column, message, help (for editors and CI).
+    Json,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]

@@ -36,6 +36,18 @@ impl Problem {
         }
     }
 
+    /// One JSON object: file, line and column (null for a whole file), message, help.
+    pub fn json(&self) -> String {
+        serde_json::json!({
+            "file": self.file,
+            "line": self.at.map(|(line, _)| line),
+            "column": self.at.map(|(_, column)| column),
+            "message": self.message,
+            "help": self.help,
+        })
+        .to_string()
+    }
+
     /// The report with the source line, when the file can be read; else the short form.
     pub fn fancy(&self) -> String {
         let (Some((line, column)), Ok(source)) = (self.at, std::fs::read_to_string(&self.file))
