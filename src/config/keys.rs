@@ -436,8 +436,16 @@ impl<'s> Checker<'s> {
 
     /// Reports a key that is none of `known`; returns the key it probably meant, which also
     /// stands in for it so that its value is read and checked.
-    fn unknown_key<'k>(&mut self, entry: &Entry, path: &str, known: &[&'k str]) -> Option<&'k str> {
+    fn unknown_key<'k>(
+        &mut self,
+        entry: &Entry,
+        path: &str,
+        known: &[&'k str],
+        present: &[&str],
+    ) -> Option<&'k str> {
         let meant = did_you_mean(&entry.key, known.iter().copied());
+        // a key written elsewhere in the same mapping cannot stand in: it would be there twice
+        let stand_in_word = meant.filter(|word| !present.contains(word));
         self.errors.push(ShapeError {
             line: entry.key_at.line,
             column: entry.key_at.column,
@@ -448,7 +456,7 @@ impl<'s> Checker<'s> {
                 known.join(", ")
             ),
             help: meant.map(|w| format!("did you mean `{w}`?")),
-            stand_in: meant
+            stand_in: stand_in_word
                 .zip(entry.key_bytes.clone())
                 .map(|(word, range)| StandIn {
                     range,
@@ -475,6 +483,7 @@ impl<'s> Checker<'s> {
         let properties = schema.get("properties").and_then(Value::as_object);
         let extra = schema.get("additionalProperties");
         let key_words = schema.get("propertyNames").and_then(|s| self.words(s));
+        let present: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
         let mut seen: Vec<&str> = Vec::new();
         // keys an unknown key probably meant: their absence is the same mistake
         let mut meant: Vec<&str> = Vec::new();
@@ -501,7 +510,7 @@ impl<'s> Checker<'s> {
             if let Some(words) = &key_words
                 && !words.contains(&entry.key.as_str())
             {
-                self.unknown_key(entry, path, words);
+                self.unknown_key(entry, path, words, &present);
                 continue;
             }
             match extra {
@@ -509,7 +518,7 @@ impl<'s> Checker<'s> {
                     let known: Vec<&str> = properties
                         .map(|p| p.keys().map(String::as_str).collect())
                         .unwrap_or_default();
-                    meant.extend(self.unknown_key(entry, path, &known));
+                    meant.extend(self.unknown_key(entry, path, &known, &present));
                 }
                 Some(value_schema) if value_schema.is_object() => {
                     self.node(&entry.value, value_at, value_schema, &key_path);
@@ -527,5 +536,72 @@ impl<'s> Checker<'s> {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema() -> Value {
+        serde_json::json!({
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["size", "kind"],
+            "properties": {
+                "size": {"type": "integer", "minimum": 0},
+                "kind": {"enum": ["small", "large"]},
+                "ratio": {"type": ["number", "string"], "format": "decimal"}
+            }
+        })
+    }
+
+    #[test]
+    fn wrong_values_get_padded_stand_ins_and_typos_the_key_they_meant() {
+        let text = "size: five\nkind: larg\nratio: \"lots\"\nsise_x: 1\n";
+        let found = check(text, &schema());
+        let messages: Vec<String> = found
+            .iter()
+            .map(|e| format!("{}:{} {}", e.line, e.column, e.message))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "1:7 `size` must be a whole number, at least 0, found `five`",
+                "2:7 `kind` must be one of small, large, found `larg`",
+                "3:8 `ratio` must be a decimal number such as 0.5, found `lots`",
+                "4:1 unknown key `sise_x` at the top level: expected one of kind, ratio, size",
+            ]
+        );
+        assert_eq!(found[1].help.as_deref(), Some("did you mean `large`?"));
+        assert_eq!(
+            with_stand_ins(text, &found).unwrap(),
+            "size: 0   \nkind: large\nratio: 0     \nsise_x: 1\n"
+        );
+    }
+
+    #[test]
+    fn a_typo_of_a_key_stands_in_as_that_key() {
+        let text = "size: 3\nknd: small\n";
+        let found = check(text, &schema());
+        assert_eq!(
+            found.len(),
+            1,
+            "the missing `kind` is the typo's: {found:?}"
+        );
+        assert_eq!(
+            with_stand_ins(text, &found).unwrap(),
+            "size: 3\nkind: small\n"
+        );
+        assert!(!found[0].stops_reading);
+    }
+
+    #[test]
+    fn did_you_mean_only_for_close_words() {
+        assert_eq!(
+            did_you_mean("shedule", ["schedule", "period"]),
+            Some("schedule")
+        );
+        assert_eq!(did_you_mean("colour", ["dir", "exports"]), None);
     }
 }
