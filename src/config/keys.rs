@@ -34,15 +34,33 @@ pub struct StandIn {
 
 /// `text` with every stand-in put in place (problems without one, such as a mapping where
 /// a value was expected, stay as written: the file may then still not be readable).
-pub fn with_stand_ins(text: &str, errors: &[ShapeError]) -> Option<String> {
+pub fn with_stand_ins(text: &str, errors: &[ShapeError]) -> String {
     let mut stand_ins: Vec<&StandIn> = errors.iter().filter_map(|e| e.stand_in.as_ref()).collect();
+    // from the end, so that the ranges still to come keep their place
     stand_ins.sort_by_key(|s| std::cmp::Reverse(s.range.start));
     let mut repaired = text.to_string();
     for stand_in in stand_ins {
-        repaired.get(stand_in.range.clone())?;
         repaired.replace_range(stand_in.range.clone(), &stand_in.text);
     }
-    Some(repaired)
+    repaired
+}
+
+/// Where a spot of the text with stand-ins was written. `None` on a line holding a made-up
+/// value: what is said there may be about the stand-in (a flow mapping reports at its start),
+/// so it waits for the fix. A renamed key may be longer or shorter than the one written, so
+/// columns after it on its line move back by the difference.
+pub fn as_written(errors: &[ShapeError], line: u64, column: u64) -> Option<(u64, u64)> {
+    let mut column = column as i64;
+    for error in errors.iter().filter(|e| e.line == line) {
+        match &error.stand_in {
+            Some(s) if s.made_up => return None,
+            Some(s) if column > error.column as i64 => {
+                column -= s.text.len() as i64 - s.range.len() as i64;
+            }
+            _ => {}
+        }
+    }
+    Some((line, column.max(1) as u64))
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -575,7 +593,7 @@ mod tests {
         );
         assert_eq!(found[1].help.as_deref(), Some("did you mean `large`?"));
         assert_eq!(
-            with_stand_ins(text, &found).unwrap(),
+            with_stand_ins(text, &found),
             "size: 0   \nkind: large\nratio: 0     \nsise_x: 1\n"
         );
     }
@@ -589,10 +607,10 @@ mod tests {
             1,
             "the missing `kind` is the typo's: {found:?}"
         );
-        assert_eq!(
-            with_stand_ins(text, &found).unwrap(),
-            "size: 3\nkind: small\n"
-        );
+        assert_eq!(with_stand_ins(text, &found), "size: 3\nkind: small\n");
+        // a column after the renamed key is the one written, one character to the left
+        assert_eq!(as_written(&found, 2, 7), Some((2, 6)));
+        assert_eq!(as_written(&found, 1, 7), Some((1, 7)));
         assert!(!found[0].stops_reading);
     }
 

@@ -61,6 +61,8 @@ pub struct Config {
     pub timezone: Tz,
     pub jobs: BTreeMap<String, Job>,
     pub scorecard: ScorecardPolicy,
+    /// `delivery.allowed_domains`, trimmed and lowercased: every recipient's domain is one.
+    pub allowed_domains: Vec<String>,
     /// SHA-256 of the effective config (defaults filled in), for the audit trail.
     pub sha256: String,
 }
@@ -147,87 +149,16 @@ impl Config {
                 errors: shape,
             }
             .validate(file),
-            // The shape check reports every problem the deserializer stops at. With a stand-in
-            // of the right kind for each wrong value, the rest of the file is still read and its
-            // values checked; what the validator says of a stand-in itself is left out.
+            // The shape check reports every problem the deserializer stops at; the rest of
+            // the file is still read, past them.
             Err(_) if !shape.is_empty() => {
                 let mut errors = shape;
-                // lines holding a stand-in: what the validator says there may be about the
-                // stand-in (a flow mapping reports at its start), so it waits for the fix
-                let stood_in: Vec<u64> = found
-                    .iter()
-                    .filter(|e| e.stand_in.as_ref().is_some_and(|s| s.made_up))
-                    .map(|e| e.line)
-                    .collect();
-                let repaired = keys::with_stand_ins(text, &found)
-                    .map(|text| serde_saphyr::from_str::<ConfigFile>(&text));
-                match repaired {
-                    Some(Ok(file)) => {
-                        if let Err(LoadError::Invalid(more)) = (Validator {
-                            path,
-                            errors: Vec::new(),
-                        })
-                        .validate(file)
-                        {
-                            // a renamed key may be longer or shorter than the one written:
-                            // columns after it on its line move back by the difference
-                            let renames: Vec<(u64, u64, i64)> = found
-                                .iter()
-                                .filter_map(|e| {
-                                    let s = e.stand_in.as_ref().filter(|s| !s.made_up)?;
-                                    Some((
-                                        e.line,
-                                        e.column,
-                                        s.text.len() as i64 - s.range.len() as i64,
-                                    ))
-                                })
-                                .collect();
-                            errors.extend(
-                                more.into_iter()
-                                    .filter(|e| !stood_in.contains(&e.line))
-                                    .map(|mut e| {
-                                        for (line, column, shift) in &renames {
-                                            if e.line == *line && e.column > *column {
-                                                e.column = (e.column as i64 - shift).max(1) as u64;
-                                            }
-                                        }
-                                        e
-                                    }),
-                            );
-                        }
-                    }
-                    // what still stops the reading is reported too, unless the problems
-                    // above explain it
-                    Some(Err(error)) => {
-                        let (line, column) = error
-                            .location()
-                            .map_or((1, 1), |at| (at.line(), at.column()));
-                        // a problem without a stand-in (a missing key, a list for a value)
-                        // already explains why the file cannot be read
-                        let explained = found
-                            .iter()
-                            .any(|e| e.stops_reading && e.stand_in.is_none())
-                            || errors.iter().any(|e| e.line == line);
-                        if !explained {
-                            errors.push(ConfigError {
-                                file: path.to_path_buf(),
-                                line,
-                                column,
-                                message: yaml_message(&error.to_string(), line, column),
-                                help: None,
-                            });
-                        }
-                    }
-                    None => {}
-                }
+                errors.extend(past_the_shape(path, text, &found));
                 errors.sort_by_key(|e| (e.line, e.column));
                 Err(LoadError::Invalid(errors))
             }
             Err(error) => {
-                let (line, column) = error
-                    .location()
-                    .map(|location| (location.line(), location.column()))
-                    .unwrap_or((1, 1));
+                let (line, column) = located(&error);
                 Err(LoadError::Invalid(vec![ConfigError {
                     file: path.to_path_buf(),
                     line,
@@ -246,6 +177,53 @@ impl Config {
 
     pub fn job(&self, name: &str) -> Option<&Job> {
         self.jobs.get(name)
+    }
+}
+
+/// Where serde-saphyr places an error (the top of the file when it does not say).
+pub fn located(error: &serde_saphyr::Error) -> (u64, u64) {
+    error
+        .location()
+        .map_or((1, 1), |at| (at.line(), at.column()))
+}
+
+/// The problems of a file that has problems of shape, past them: read again with a stand-in
+/// for each wrong value and misspelt key, then checked like any config. What is said of a
+/// stand-in is left out; what still stops the reading is reported, unless a problem of shape
+/// without a stand-in (a missing key, a list for a value) already explains it.
+fn past_the_shape(path: &Path, text: &str, found: &[keys::ShapeError]) -> Vec<ConfigError> {
+    match serde_saphyr::from_str::<ConfigFile>(&keys::with_stand_ins(text, found)) {
+        Ok(file) => match (Validator {
+            path,
+            errors: Vec::new(),
+        })
+        .validate(file)
+        {
+            Err(LoadError::Invalid(errors)) => errors
+                .into_iter()
+                .filter_map(|e| {
+                    let (line, column) = keys::as_written(found, e.line, e.column)?;
+                    Some(ConfigError { line, column, ..e })
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
+        Err(error) => {
+            let (line, column) = located(&error);
+            let explained = found
+                .iter()
+                .any(|e| e.line == line || (e.stops_reading && e.stand_in.is_none()));
+            if explained {
+                return Vec::new();
+            }
+            vec![ConfigError {
+                file: path.to_path_buf(),
+                line,
+                column,
+                message: yaml_message(&error.to_string(), line, column),
+                help: None,
+            }]
+        }
     }
 }
 
@@ -399,6 +377,7 @@ impl Validator<'_> {
             timezone: timezone.expect("checked above"),
             jobs,
             scorecard: scorecard.expect("checked above"),
+            allowed_domains: allowed,
             sha256: hex::encode(Sha256::digest(&effective)),
             file,
         })

@@ -6,9 +6,8 @@ mod load;
 mod model;
 mod schema;
 
-pub use keys::did_you_mean;
 pub use load::{
-    ComponentPolicy, Config, ConfigError, Job, LoadError, ScorecardPolicy, WaitForData,
+    ComponentPolicy, Config, ConfigError, Job, LoadError, ScorecardPolicy, WaitForData, located,
     yaml_message,
 };
 pub use model::{

@@ -151,7 +151,7 @@ impl Catalogs {
         for path in paths {
             let text = std::fs::read_to_string(&path).map_err(|e| read_error(e.to_string()))?;
             let catalog: Catalog = serde_saphyr::from_str(&text).map_err(|e| {
-                let (line, column) = e.location().map_or((1, 1), |at| (at.line(), at.column()));
+                let (line, column) = crate::config::located(&e);
                 CatalogError::Parse {
                     path: path.clone(),
                     line,

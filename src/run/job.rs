@@ -277,18 +277,13 @@ pub fn check_recipients(
     config: &Config,
     briefings: &[report::Briefing],
 ) -> Result<(), RunError> {
-    let allowed: Vec<String> = config
-        .file
-        .delivery
-        .allowed_domains
-        .iter()
-        .map(|d| d.value.to_ascii_lowercase())
-        .collect();
     let mut bad: Vec<String> = briefings
         .iter()
         .flat_map(|b| &b.recipients)
         .filter(|address| match address.parse::<lettre::Address>() {
-            Ok(parsed) => !allowed.contains(&parsed.domain().to_ascii_lowercase()),
+            Ok(parsed) => !config
+                .allowed_domains
+                .contains(&parsed.domain().to_ascii_lowercase()),
             Err(_) => true,
         })
         .map(|a| format!("`{a}`"))

@@ -188,45 +188,28 @@ fn check_runs(config: &Config, catalogs: &Catalogs, render: bool, found: &mut Va
         };
         found.checked.export_files = exports.files.len();
         found.checked.periods.push(period.to_string());
-        // the addresses that come from the data (managers, team leads) meet the same rule
-        // as the config's: a run with one outside the allowed domains sends nothing
-        for job in &jobs {
-            let briefings = report::plan(job, &figures, catalogs, &config.file.language.value);
-            if let Err(RunError::Recipients {
-                job: name,
-                addresses,
-            }) = run::check_recipients(job, config, &briefings)
-            {
-                let source = match job.audience {
-                    Audience::Frontline => ExportName::Teams,
-                    _ => ExportName::Sites,
-                };
-                let file = exports
-                    .files
-                    .iter()
-                    .find(|f| f.export == source)
-                    .map_or_else(|| config.path.clone(), |f| f.path.clone());
-                found.problems.push(Problem::in_file(
-                    file,
-                    format!(
-                        "job {name}: recipients outside delivery.allowed_domains ({}) or not valid addresses: {addresses}; a run would send nothing",
-                        config.file.delivery.allowed_domains.iter().map(|d| d.value.as_str()).collect::<Vec<_>>().join(", ")
-                    ),
-                ));
-            }
-        }
-        let Some(renderer) = &renderer else {
-            continue;
-        };
         let frame = PageFrame {
             title: String::new(),
             period: period.to_string(),
             generated: String::new(),
             footer: String::new(),
         };
+        let contexts = |data_incomplete| Contexts {
+            figures: &figures,
+            catalogs,
+            privacy: run::privacy(config),
+            data_incomplete,
+        };
         for job in jobs {
-            let language = &config.file.language.value;
-            for briefing in report::plan(job, &figures, catalogs, language) {
+            let briefings = report::plan(job, &figures, catalogs, &config.file.language.value);
+            found
+                .problems
+                .extend(recipient_problem(config, job, &briefings, &exports));
+            let Some(renderer) = &renderer else {
+                continue;
+            };
+            // each template once per language, with and without the incomplete-data banner
+            for briefing in &briefings {
                 for (locale, _) in catalogs.languages() {
                     if !rendered.insert((briefing.template, locale.clone())) {
                         continue;
@@ -236,13 +219,7 @@ fn check_runs(config: &Config, catalogs: &Catalogs, render: bool, found: &mut Va
                         ..briefing.clone()
                     };
                     for data_incomplete in [false, true] {
-                        let contexts = Contexts {
-                            figures: &figures,
-                            catalogs,
-                            privacy: run::privacy(config),
-                            data_incomplete,
-                        };
-                        let context = contexts.of(&briefing);
+                        let context = contexts(data_incomplete).of(&briefing);
                         found.checked.renders += 1;
                         if let Err(error) =
                             renderer.render(briefing.template, &context, frame.clone(), false)
@@ -298,4 +275,37 @@ fn check_runs(config: &Config, catalogs: &Catalogs, render: bool, found: &mut Va
             found.problems.push(render_problem(&error));
         }
     }
+}
+
+/// The addresses that come from the data (managers, team leads) meet the same rule as the
+/// config's: a run with one outside the allowed domains sends nothing.
+fn recipient_problem(
+    config: &Config,
+    job: &Job,
+    briefings: &[report::Briefing],
+    exports: &crate::data::Exports,
+) -> Option<Problem> {
+    let Err(RunError::Recipients {
+        job: name,
+        addresses,
+    }) = run::check_recipients(job, config, briefings)
+    else {
+        return None;
+    };
+    let source = match job.audience {
+        Audience::Frontline => ExportName::Teams,
+        _ => ExportName::Sites,
+    };
+    let file = exports
+        .files
+        .iter()
+        .find(|f| f.export == source)
+        .map_or_else(|| config.path.clone(), |f| f.path.clone());
+    Some(Problem::in_file(
+        file,
+        format!(
+            "job {name}: recipients outside delivery.allowed_domains ({}) or not valid addresses: {addresses}; a run would send nothing",
+            config.allowed_domains.join(", ")
+        ),
+    ))
 }
