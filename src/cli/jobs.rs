@@ -54,12 +54,11 @@ pub fn run(config_path: &Path, args: RunArgs) -> Result<(), String> {
         .map(|name| find_job(&config, name))
         .collect::<Result<Vec<_>, _>>()?;
     let options = RunOptions {
-        period,
         data_dir: data,
         out_dir: out,
         exports_only,
         transport: transport.map(Transport::from),
-        data_incomplete: false,
+        ..RunOptions::for_period(period)
     };
     ensure_demo(&config, &options)?;
     if dry_run {

@@ -16,12 +16,8 @@ pub fn history(config_path: &Path, args: HistoryArgs) -> Result<(), String> {
     let HistoryArgs { job, period, out } = args;
     let config = Config::load(config_path).map_err(|e| e.to_string())?;
     let options = RunOptions {
-        period,
-        data_dir: None,
         out_dir: out,
-        exports_only: false,
-        transport: None,
-        data_incomplete: false,
+        ..RunOptions::for_period(period)
     };
     let state = run::state_dir(&config, &run::out_dir(&config, &options));
     let ledger = crate::deliver::Ledger::open(&state).map_err(|e| e.to_string())?;
@@ -98,12 +94,10 @@ pub fn resend(config_path: &Path, args: ResendArgs) -> Result<(), String> {
     let config = Config::load(config_path).map_err(|e| e.to_string())?;
     let job = find_job(&config, &job)?;
     let options = RunOptions {
-        period: Some(period),
         data_dir: data,
         out_dir: out,
-        exports_only: false,
         transport: transport.map(Transport::from),
-        data_incomplete: false,
+        ..RunOptions::for_period(Some(period))
     };
     let delivered =
         run::resend(&config, job, &options, &to).map_err(|e| format!("job {}: {e}", job.name))?;

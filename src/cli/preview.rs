@@ -37,12 +37,8 @@ pub fn preview(config_path: &Path, args: PreviewArgs) -> Result<(), String> {
     let config = Config::load(config_path).map_err(|e| e.to_string())?;
     let job = find_job(&config, &job)?;
     let options = RunOptions {
-        period,
         data_dir: data,
-        out_dir: None,
-        exports_only: false,
-        transport: None,
-        data_incomplete: false,
+        ..RunOptions::for_period(period)
     };
     ensure_demo(&config, &options)?;
     let scope = site

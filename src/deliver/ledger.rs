@@ -251,26 +251,19 @@ impl Ledger {
         job: Option<&str>,
         period: Option<&str>,
     ) -> Result<Vec<RunRow>, LedgerError> {
-        let mut statement = self
-            .connection
-            .prepare(sql::RUNS)
-            .map_err(|e| self.fail(e))?;
-        let rows = statement
-            .query_map(params![job, period], |r| {
-                Ok(RunRow {
-                    run_id: r.get(0)?,
-                    job: r.get(1)?,
-                    period: r.get(2)?,
-                    started_at: r.get(3)?,
-                    finished_at: r.get(4)?,
-                    status: r.get(5)?,
-                    sent: r.get(6)?,
-                    failed: r.get(7)?,
-                    skipped: r.get(8)?,
-                })
+        self.select(sql::RUNS, job, period, |r| {
+            Ok(RunRow {
+                run_id: r.get(0)?,
+                job: r.get(1)?,
+                period: r.get(2)?,
+                started_at: r.get(3)?,
+                finished_at: r.get(4)?,
+                status: r.get(5)?,
+                sent: r.get(6)?,
+                failed: r.get(7)?,
+                skipped: r.get(8)?,
             })
-            .map_err(|e| self.fail(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
+        })
     }
 
     pub fn deliveries(
@@ -278,23 +271,31 @@ impl Ledger {
         job: Option<&str>,
         period: Option<&str>,
     ) -> Result<Vec<DeliveryRow>, LedgerError> {
-        let mut statement = self
-            .connection
-            .prepare(sql::DELIVERIES)
-            .map_err(|e| self.fail(e))?;
-        let rows = statement
-            .query_map(params![job, period], |r| {
-                Ok(DeliveryRow {
-                    job: r.get(0)?,
-                    period: r.get(1)?,
-                    recipient: r.get(2)?,
-                    resend: r.get(3)?,
-                    status: r.get(4)?,
-                    attempts: r.get(5)?,
-                    last_error: r.get(6)?,
-                    sent_at: r.get(7)?,
-                })
+        self.select(sql::DELIVERIES, job, period, |r| {
+            Ok(DeliveryRow {
+                job: r.get(0)?,
+                period: r.get(1)?,
+                recipient: r.get(2)?,
+                resend: r.get(3)?,
+                status: r.get(4)?,
+                attempts: r.get(5)?,
+                last_error: r.get(6)?,
+                sent_at: r.get(7)?,
             })
+        })
+    }
+
+    /// The rows of a listing query, filtered by job and period when given.
+    fn select<T>(
+        &self,
+        query: &str,
+        job: Option<&str>,
+        period: Option<&str>,
+        row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, LedgerError> {
+        let mut statement = self.connection.prepare(query).map_err(|e| self.fail(e))?;
+        let rows = statement
+            .query_map(params![job, period], row)
             .map_err(|e| self.fail(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
     }

@@ -15,15 +15,18 @@ use serde_json::{Value, json};
 
 const DASH: &str = "–";
 
-/// Writes figures for one reader.
+/// Writes figures for one reader, in the numbers and words of their catalog.
 struct Writer<'a> {
-    format: &'a Format,
     catalog: &'a Catalog,
 }
 
 impl Writer<'_> {
+    fn format(&self) -> &Format {
+        &self.catalog.format
+    }
+
     fn figure(&self, text: String) -> String {
-        self.format.figure(&text)
+        self.format().figure(&text)
     }
 
     fn index(&self, value: Option<Ratio>) -> String {
@@ -54,7 +57,7 @@ impl Writer<'_> {
     }
 
     fn count(&self, n: impl Into<i128>) -> String {
-        self.format.count(n.into())
+        self.format().count(n.into())
     }
 
     fn f64_text(&self, value: Option<f64>, decimals: u32) -> String {
@@ -84,7 +87,7 @@ impl Writer<'_> {
             .iter()
             .map(|c| {
                 let day = chrono::DateTime::from_timestamp_micros(c.at)
-                    .map(|t| self.format.date(t.date_naive()));
+                    .map(|t| self.format().date(t.date_naive()));
                 json!({"text": c.text, "date": day.unwrap_or_default()})
             })
             .collect()
@@ -106,7 +109,7 @@ fn num(value: Option<Ratio>) -> Option<f64> {
 fn common(w: &Writer, figures: &Figures, language: &str) -> Value {
     json!({
         "language": language,
-        "decimal": w.format.decimal,
+        "decimal": w.format().decimal,
         "t": w.catalog.messages,
         "period": figures.period.to_string(),
         "period_kind": match figures.period.kind {
@@ -114,11 +117,11 @@ fn common(w: &Writer, figures: &Figures, language: &str) -> Value {
             crate::metrics::period::PeriodKind::Month => "month",
             crate::metrics::period::PeriodKind::Quarter => "quarter",
         },
-        "period_label": w.format.period(&figures.period),
-        "period_start": w.format.date(figures.period.start),
-        "period_end": w.format.date(figures.period.last_day()),
-        "previous_period": w.format.period(&figures.previous),
-        "scorecard_period": w.format.period(&figures.scorecard_period),
+        "period_label": w.format().period(&figures.period),
+        "period_start": w.format().date(figures.period.start),
+        "period_end": w.format().date(figures.period.last_day()),
+        "previous_period": w.format().period(&figures.previous),
+        "scorecard_period": w.format().period(&figures.scorecard_period),
     })
 }
 
@@ -201,10 +204,7 @@ fn funnel_limits(w: &Writer, figures: &Figures, max_n: f64) -> Vec<Value> {
 }
 
 pub fn executive(figures: &Figures, privacy: Privacy, language: &str, catalog: &Catalog) -> Value {
-    let w = Writer {
-        format: &catalog.format,
-        catalog,
-    };
+    let w = Writer { catalog };
     let company = &figures.company;
     let c = &company.customer;
     let dist = figures.ce_distribution.as_ref();
@@ -360,10 +360,7 @@ pub fn manager(
     language: &str,
     catalog: &Catalog,
 ) -> Value {
-    let w = Writer {
-        format: &catalog.format,
-        catalog,
-    };
+    let w = Writer { catalog };
     let c = &site.sums.customer;
     let prev = &site.sums.customer_prev;
     let company = &figures.company.customer;
@@ -406,7 +403,7 @@ pub fn manager(
     let months: Vec<String> = figures
         .months
         .iter()
-        .map(|m| w.format.month_short(m))
+        .map(|m| w.format().month_short(m))
         .collect();
     let trend: Vec<Value> = months
         .iter()
@@ -537,10 +534,7 @@ pub fn frontline(
     language: &str,
     catalog: &Catalog,
 ) -> Value {
-    let w = Writer {
-        format: &catalog.format,
-        catalog,
-    };
+    let w = Writer { catalog };
     let c = &team.customer;
     let weakest = Dimension::ALL
         .iter()
@@ -565,7 +559,7 @@ pub fn frontline(
             "charts": {
                 "score": {
                     "kind": "bars",
-                    "categories": [w.format.period(&figures.previous), w.format.period(&figures.period)],
+                    "categories": [w.format().period(&figures.previous), w.format().period(&figures.period)],
                     "series": [{"label": w.word("chart.team"), "values": [num(team.customer_prev.ce_index()), num(c.ce_index())]}],
                 },
             },
@@ -574,10 +568,7 @@ pub fn frontline(
 }
 
 pub fn hr(figures: &Figures, language: &str, catalog: &Catalog) -> Value {
-    let w = Writer {
-        format: &catalog.format,
-        catalog,
-    };
+    let w = Writer { catalog };
     let cards: Vec<&SiteFigures> = figures
         .sites
         .iter()
