@@ -44,12 +44,19 @@ impl Runner {
 
     /// A runner whose stderr goes to a file (a pipe nobody reads would fill and block it).
     fn serve(&self) -> Served {
+        self.serve_with(&[])
+    }
+
+    /// The same, with global options (`--log-format json`) before `serve`.
+    fn serve_with(&self, options: &[&str]) -> Served {
         static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let log = self.dir.path().join(format!("serve-{n}.log"));
         let child = Command::new(env!("CARGO_BIN_EXE_xbrief"))
             .current_dir(repo())
-            .args(["--config", &self.config.to_string_lossy(), "serve"])
+            .args(["--config", &self.config.to_string_lossy()])
+            .args(options)
+            .arg("serve")
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .unwrap();
@@ -388,4 +395,59 @@ fn a_valid_edit_re_registers_the_jobs_and_the_run_in_flight_finishes() {
         "the run in flight finished, and no fire after the edit: {log}"
     );
     assert!(server.received().values().all(|n| *n == 1));
+}
+
+#[test]
+fn with_json_logs_every_line_serve_writes_is_a_json_object() {
+    let runner = Runner::new(4, only("executive-monthly", "0 7 2 * *", "40d"));
+    let served = runner.serve_with(&["--log-format", "json"]);
+    let log = served.log.clone();
+    wait_for("the caught-up run", || {
+        let done =
+            runner.runs_of("executive-monthly") == 1 && runner.history().contains("succeeded");
+        if !done {
+            eprintln!(
+                "{}\n{}",
+                std::fs::read_to_string(&log).unwrap_or_default(),
+                runner.history()
+            );
+        }
+        done
+    });
+    // a broken edit is logged with its errors, as JSON too
+    let text = std::fs::read_to_string(&runner.config).unwrap();
+    std::fs::write(
+        &runner.config,
+        text.replace("timezone: Europe/Paris", "timezone: Mars/Olympus"),
+    )
+    .unwrap();
+    wait_for("the rejected edit", || {
+        std::fs::read_to_string(&served.log)
+            .unwrap()
+            .contains("config edit rejected")
+    });
+    let log = stop(served);
+    let messages: Vec<String> = log
+        .lines()
+        .map(|line| {
+            let event: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+            event["fields"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    for said in [
+        "serving 4 job(s) from",
+        "caught up: missed at",
+        "config edit rejected, keeping the running jobs",
+        "unknown time zone `Mars/Olympus`",
+        "stopped",
+    ] {
+        assert!(
+            messages.iter().any(|m| m.contains(said)),
+            "`{said}` in none of {messages:#?}"
+        );
+    }
 }

@@ -25,7 +25,7 @@ pub struct RunArgs {
     pub exports_only: bool,
     /// Send through this transport instead of the config's `delivery.transport`.
     #[arg(long, value_enum)]
-    pub transport: Option<TransportArg>,
+    pub transport: Option<Transport>,
     /// List every briefing the run would produce (job, period, audience, scope,
     /// recipient, language), with totals; write and send nothing.
     #[arg(long, conflicts_with_all = ["exports_only", "transport"])]
@@ -57,7 +57,7 @@ pub fn run(config_path: &Path, args: RunArgs) -> Result<(), String> {
         data_dir: data,
         out_dir: out,
         exports_only,
-        transport: transport.map(Transport::from),
+        transport: transport,
         ..RunOptions::for_period(period)
     };
     ensure_demo(&config, &options)?;
@@ -123,8 +123,9 @@ fn print_dry_run(
     println!("job\tperiod\taudience\tscope\trecipient\tlanguage\tattachment");
     let (mut briefings, mut messages) = (0, 0);
     for job in jobs {
-        let (period, planned) =
-            run::dry_run(config, job, options).map_err(|e| format!("job {}: {e}", job.name))?;
+        let run = run::JobRun::new(config, job, options, chrono::Utc::now());
+        let period = run.period;
+        let planned = run::dry_run(&run).map_err(|e| format!("job {}: {e}", job.name))?;
         let job_messages: usize = planned.iter().map(|b| b.recipients.len()).sum();
         for briefing in &planned {
             let attachment = if briefing.attach_scorecard_csv {

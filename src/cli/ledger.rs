@@ -15,11 +15,8 @@ pub struct HistoryArgs {
 pub fn history(config_path: &Path, args: HistoryArgs) -> Result<(), String> {
     let HistoryArgs { job, period, out } = args;
     let config = Config::load(config_path).map_err(|e| e.to_string())?;
-    let options = RunOptions {
-        out_dir: out,
-        ..RunOptions::for_period(period)
-    };
-    let state = run::state_dir(&config, &run::out_dir(&config, &options));
+    let out_dir = out.unwrap_or_else(|| config.paths.output.clone());
+    let state = run::state_dir(&config, &out_dir);
     let ledger = crate::deliver::Ledger::open(&state).map_err(|e| e.to_string())?;
     let period = period.map(|p| p.to_string());
     let runs = ledger
@@ -79,7 +76,7 @@ pub struct ResendArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     #[arg(long, value_enum)]
-    pub transport: Option<TransportArg>,
+    pub transport: Option<Transport>,
 }
 
 pub fn resend(config_path: &Path, args: ResendArgs) -> Result<(), String> {
@@ -96,7 +93,7 @@ pub fn resend(config_path: &Path, args: ResendArgs) -> Result<(), String> {
     let options = RunOptions {
         data_dir: data,
         out_dir: out,
-        transport: transport.map(Transport::from),
+        transport,
         ..RunOptions::for_period(Some(period))
     };
     let delivered =

@@ -4,30 +4,23 @@
 use crate::config::{Config, Transport};
 use crate::data::queries::QueryDir;
 use crate::demo::{self, DemoOptions};
-use crate::metrics::period::Period;
+use crate::period::Period;
 use crate::run::{self, RunOptions};
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// `-q`: summaries and notes on stderr are left out; errors are still printed.
-static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-/// `--log-format json`: summaries are log events too, so stderr stays one JSON per line.
-static JSON_LOGS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
+/// A summary sentence on stderr (see `logs`).
 macro_rules! say {
     ($($arg:tt)*) => {
-        if JSON_LOGS.load(std::sync::atomic::Ordering::Relaxed) {
-            tracing::info!(target: "xbrief::summary", "{}", format!($($arg)*));
-        } else if !QUIET.load(std::sync::atomic::Ordering::Relaxed) {
-            eprintln!($($arg)*);
-        }
+        tracing::info!(target: "xbrief::summary", $($arg)*)
     };
 }
 
 mod admin;
 mod jobs;
 mod ledger;
+mod logs;
 mod preview;
 
 #[derive(Parser)]
@@ -68,7 +61,7 @@ enum Command {
     /// Check the config, templates, catalogs, queries and data together; every problem at
     /// once, each with its file, line and column. Exit 0 only when clean.
     Validate(admin::ValidateArgs),
-    /// Print the JSON Schema of the config file (for editors: completion and inline errors).
+    /// Print the JSON Schema of the configuration (for editors: completion and inline errors).
     Schema,
     /// Render one briefing to a PDF without sending anything.
     Preview(preview::PreviewArgs),
@@ -108,21 +101,6 @@ enum ProblemFormat {
     Json,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum TransportArg {
-    Smtp,
-    File,
-}
-
-impl From<TransportArg> for Transport {
-    fn from(t: TransportArg) -> Transport {
-        match t {
-            TransportArg::Smtp => Transport::Smtp,
-            TransportArg::File => Transport::File,
-        }
-    }
-}
-
 fn parse_period(text: &str) -> Result<Period, String> {
     Period::parse(text).map_err(|e| e.to_string())
 }
@@ -141,28 +119,7 @@ fn parse_range(text: &str) -> Result<(usize, usize), String> {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    // Warnings by default; -v/-q or `XBRIEF_LOG` (a tracing filter) say otherwise.
-    let json = cli.log_format == LogFormat::Json;
-    let level = match (cli.quiet, cli.verbose) {
-        (true, _) => "error",
-        // JSON logs carry the summaries as info events
-        (false, 0) if json => "warn,xbrief::summary=info",
-        (false, 0) => "warn",
-        (false, 1) => "info",
-        (false, 2) => "debug",
-        _ => "trace",
-    };
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_env("XBRIEF_LOG").unwrap_or_else(|_| level.into());
-    let logs = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    match cli.log_format {
-        LogFormat::Json => logs.json().init(),
-        LogFormat::Text => logs.init(),
-    }
-    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
-    JSON_LOGS.store(json, std::sync::atomic::Ordering::Relaxed);
+    logs::init(cli.log_format == LogFormat::Json, cli.quiet, cli.verbose);
     use std::io::IsTerminal;
     crate::progress::show(
         std::io::stderr().is_terminal() && !cli.quiet && cli.log_format == LogFormat::Text,
@@ -170,11 +127,7 @@ pub fn main() -> ExitCode {
     match execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            if json {
-                tracing::error!(target: "xbrief::summary", "{message}");
-            } else {
-                eprintln!("error: {message}");
-            }
+            tracing::error!(target: "xbrief::summary", "error: {message}");
             ExitCode::FAILURE
         }
     }
@@ -186,15 +139,14 @@ fn today() -> chrono::NaiveDate {
 
 /// Generates the demo exports where the configured data folder has none (`demo_if_missing`).
 fn ensure_demo(config: &Config, options: &RunOptions) -> Result<(), String> {
-    let data_dir = run::data_dir(config, options);
-    if config.file.data.demo_if_missing && options.data_dir.is_none() && demo::missing(&data_dir) {
+    let data_dir = &config.data.dir;
+    if config.data.demo_if_missing && options.data_dir.is_none() && demo::missing(data_dir) {
         say!(
             "no exports in {}: generating the demo exports first",
             data_dir.display()
         );
         let demo = DemoOptions::standard(data_dir.clone(), today());
-        demo::generate(&demo, &QueryDir::new(Path::new(&config.file.paths.queries)))
-            .map_err(|e| e.to_string())?;
+        demo::generate(&demo, &QueryDir::new(&config.paths.queries)).map_err(|e| e.to_string())?;
     }
     Ok(())
 }

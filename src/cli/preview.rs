@@ -44,7 +44,8 @@ pub fn preview(config_path: &Path, args: PreviewArgs) -> Result<(), String> {
     let scope = site
         .map(|s| format!("site:{s}"))
         .or(team.map(|t| format!("team:{t}")));
-    let preview = run::preview(&config, job, &options, run::Pick::Scope(scope.as_deref()))
+    let run = run::JobRun::new(&config, job, &options, chrono::Utc::now());
+    let preview = run::preview(&run, run::Pick::Scope(scope.as_deref()))
         .map_err(|e| format!("job {}: {e}", job.name))?;
     let pdf = preview.rendered.pdf.as_deref().unwrap_or_default();
     std::fs::write(&out, pdf).map_err(|e| format!("cannot write {}: {e}", out.display()))?;

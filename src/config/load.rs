@@ -1,11 +1,17 @@
 //! Loading and validating `config/xbrief.yaml`. Validation collects every error, each
 //! with file, line and column, instead of stopping at the first.
 
+use super::compiled::{
+    Comparison, ComponentPolicy, Config, DataSettings, Delivery, Job, Paths, PayoutPoints,
+    RetryPolicy, Schedule, ScorecardPolicy, SmtpServer, WaitForData,
+};
 use super::keys;
-use super::model::{Audience, ComponentName, ConfigFile, DecimalValue, JobSection, PeriodRule};
+use super::model::{Audience, ConfigFile, DecimalValue, JobSection, PeriodRule};
+use super::recipients::AllowedDomains;
 use super::schema::json_schema;
-use crate::metrics::period::PeriodKind;
+use crate::period::PeriodKind;
 use chrono_tz::Tz;
+use lettre::message::Mailbox;
 use rust_decimal::Decimal;
 use serde_saphyr::{Location, Spanned};
 use sha2::{Digest, Sha256};
@@ -53,40 +59,11 @@ pub enum LoadError {
     Invalid(Vec<ConfigError>),
 }
 
-/// The validated configuration of a run.
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub path: PathBuf,
-    pub file: ConfigFile,
-    pub timezone: Tz,
-    pub jobs: BTreeMap<String, Job>,
-    pub scorecard: ScorecardPolicy,
-    /// `delivery.allowed_domains`, trimmed and lowercased: every recipient's domain is one.
-    pub allowed_domains: Vec<String>,
-    /// SHA-256 of the effective config (defaults filled in), for the audit trail.
-    pub sha256: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct Job {
-    pub name: String,
-    pub audience: Audience,
-    pub period_kind: PeriodKind,
-    pub schedule: String,
-    pub timezone: Tz,
-    pub recipients: Vec<String>,
-    pub hr_recipients: Vec<String>,
-    pub scorecard_export: bool,
-    pub eligible_sites_only: bool,
-    pub catch_up_within: chrono::Duration,
-    pub wait_for_data: Option<WaitForData>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct WaitForData {
-    pub max_age: chrono::Duration,
-    pub deadline: chrono::Duration,
-    pub then: super::model::WhenStale,
+/// SHA-256 of the config as read, defaults filled in: what the audit trail names.
+fn effective_sha256(file: &ConfigFile) -> String {
+    // plain data (strings, numbers, maps) always serializes
+    let effective = serde_json::to_vec(file).unwrap_or_default();
+    hex::encode(Sha256::digest(&effective))
 }
 
 /// `90s`, `15m`, `24h`, `2d`.
@@ -94,34 +71,15 @@ fn duration(text: &str) -> Option<chrono::Duration> {
     let text = text.trim();
     let unit = text.chars().last()?;
     let number: i64 = text[..text.len() - unit.len_utf8()].trim().parse().ok()?;
+    // a duration too long for the clock is no duration
     match unit {
-        's' => Some(chrono::Duration::seconds(number)),
-        'm' => Some(chrono::Duration::minutes(number)),
-        'h' => Some(chrono::Duration::hours(number)),
-        'd' => Some(chrono::Duration::days(number)),
+        's' => chrono::Duration::try_seconds(number),
+        'm' => chrono::Duration::try_minutes(number),
+        'h' => chrono::Duration::try_hours(number),
+        'd' => chrono::Duration::try_days(number),
         _ => None,
     }
     .filter(|d| *d > chrono::Duration::zero())
-}
-
-/// The compensation policy of metrics.md §7, in decimals.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScorecardPolicy {
-    pub cap: Decimal,
-    pub payout_threshold: Decimal,
-    pub payout_target: Decimal,
-    pub payout_maximum: Decimal,
-    pub components: Vec<ComponentPolicy>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ComponentPolicy {
-    pub name: ComponentName,
-    pub weight: Decimal,
-    pub threshold: Decimal,
-    pub target: Decimal,
-    pub maximum: Decimal,
-    pub min_n: u32,
 }
 
 impl Config {
@@ -173,10 +131,6 @@ impl Config {
                 }]))
             }
         }
-    }
-
-    pub fn job(&self, name: &str) -> Option<&Job> {
-        self.jobs.get(name)
     }
 }
 
@@ -294,49 +248,73 @@ impl Validator<'_> {
         parsed
     }
 
-    fn address(&mut self, value: &Spanned<String>, allowed: &[String], what: &str) {
-        match lettre::message::Mailbox::from_str(&value.value) {
-            Err(_) => self.error(
-                value.referenced,
-                format!(
-                    "invalid {what} `{}`: expected an email address such as `name@example.com`",
-                    value.value
-                ),
-            ),
-            Ok(mailbox) => {
-                let domain = mailbox.email.domain().to_ascii_lowercase();
-                if !allowed.is_empty() && !allowed.contains(&domain) {
-                    self.error(
-                        value.referenced,
-                        format!(
-                            "{what} `{}` is outside delivery.allowed_domains ({})",
-                            value.value,
-                            allowed.join(", ")
-                        ),
-                    );
-                }
+    /// The mailbox of an address; with `allowed`, it must also be in an allowed domain
+    /// (an empty list allows any, as the config's own addresses are the admins' choice).
+    fn address(
+        &mut self,
+        value: &Spanned<String>,
+        allowed: Option<&AllowedDomains>,
+        what: &str,
+    ) -> Option<Mailbox> {
+        let any = AllowedDomains::new([]);
+        let outside = |mailbox: &Mailbox| {
+            allowed.is_some_and(|a| !a.is_empty())
+                && allowed.unwrap_or(&any).check(&mailbox.to_string()).is_err()
+        };
+        match Mailbox::from_str(&value.value) {
+            Err(_) => {
+                self.error(
+                    value.referenced,
+                    format!(
+                        "invalid {what} `{}`: expected an email address such as `name@example.com`",
+                        value.value
+                    ),
+                );
+                None
             }
+            Ok(mailbox) if outside(&mailbox) => {
+                self.error(
+                    value.referenced,
+                    format!(
+                        "{what} `{}` is outside delivery.allowed_domains ({})",
+                        value.value,
+                        allowed.unwrap_or(&any)
+                    ),
+                );
+                None
+            }
+            Ok(mailbox) => Some(mailbox),
         }
     }
 
-    fn validate(mut self, file: ConfigFile) -> Result<Config, LoadError> {
-        let timezone = self.timezone(&file.timezone);
-        if !["en", "fr", "el"].contains(&file.language.value.as_str()) {
+    /// The language must have a catalog in `<reports>/i18n/`: adding a language is adding
+    /// its file. A folder that cannot be read is reported where the catalogs are loaded.
+    fn language(&mut self, value: &Spanned<String>, reports: &Path) {
+        let Ok(entries) = std::fs::read_dir(reports.join("i18n")) else {
+            return;
+        };
+        let mut languages: Vec<String> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .filter_map(|p| Some(p.file_stem()?.to_string_lossy().to_string()))
+            .collect();
+        languages.sort();
+        if !languages.contains(&value.value) {
             self.error(
-                file.language.referenced,
+                value.referenced,
                 format!(
-                    "unknown language `{}`: expected one of en, fr, el",
-                    file.language.value
+                    "unknown language `{}`: expected one of {} (the catalogs in {})",
+                    value.value,
+                    languages.join(", "),
+                    reports.join("i18n").display()
                 ),
             );
         }
-        let allowed: Vec<String> = file
-            .delivery
-            .allowed_domains
-            .iter()
-            .map(|domain| domain.value.trim().to_ascii_lowercase())
-            .collect();
-        for domain in &file.delivery.allowed_domains {
+    }
+
+    fn allowed_domains(&mut self, file: &ConfigFile) -> AllowedDomains {
+        let written = &file.delivery.allowed_domains;
+        for domain in written {
             if domain.value.trim().is_empty() || domain.value.contains('@') {
                 self.error(
                     domain.referenced,
@@ -347,39 +325,104 @@ impl Validator<'_> {
                 );
             }
         }
-        self.address(&file.delivery.from, &[], "sender");
-        if let Some(reply_to) = &file.delivery.reply_to {
-            self.address(reply_to, &[], "reply-to address");
-        }
-        for admin in &file.delivery.admins {
-            self.address(admin, &allowed, "admin address");
-        }
-        let scorecard = self.scorecard(&file);
+        AllowedDomains::new(written.iter().map(|d| d.value.as_str()))
+    }
+
+    fn delivery(&mut self, file: &ConfigFile, allowed: AllowedDomains) -> Option<Delivery> {
+        let section = &file.delivery;
+        let from = self.address(&section.from, None, "sender");
+        let reply_to = section
+            .reply_to
+            .as_ref()
+            .map(|r| self.address(r, None, "reply-to address"));
+        let admins: Vec<Option<Mailbox>> = section
+            .admins
+            .iter()
+            .map(|admin| self.address(admin, Some(&allowed), "admin address"))
+            .collect();
+        let retry = &section.retry;
+        Some(Delivery {
+            transport: section.transport,
+            outbox: PathBuf::from(&section.outbox),
+            from: from?,
+            reply_to: match reply_to {
+                None => None,
+                Some(parsed) => Some(parsed?),
+            },
+            admins: admins
+                .into_iter()
+                .zip(&section.admins)
+                .map(|(parsed, written)| parsed.map(|_| written.value.clone()))
+                .collect::<Option<_>>()?,
+            allowed_domains: allowed,
+            smtp: section.smtp.as_ref().map(|smtp| SmtpServer {
+                host: smtp.host.clone(),
+                port: smtp.port,
+                tls: smtp.tls,
+                username_env: smtp.username_env.clone(),
+                password_env: smtp.password_env.clone(),
+                ca_file: smtp.ca_file.as_ref().map(PathBuf::from),
+                connections: smtp.connections.max(1),
+                timeout: std::time::Duration::from_secs(smtp.timeout_seconds.max(1)),
+            }),
+            retry: RetryPolicy {
+                attempts: retry.attempts.max(1),
+                initial: std::time::Duration::from_millis(retry.initial_ms),
+                max: std::time::Duration::from_millis(retry.max_ms.max(retry.initial_ms)),
+            },
+        })
+    }
+
+    fn validate(mut self, file: ConfigFile) -> Result<Config, LoadError> {
+        let timezone = self.timezone(&file.timezone);
+        self.language(&file.language, Path::new(&file.paths.reports));
+        let allowed = self.allowed_domains(&file);
         let mut jobs = BTreeMap::new();
         for (name, section) in &file.jobs {
             if let Some(job) = self.job(name, section, timezone, &allowed) {
                 jobs.insert(name.clone(), job);
             }
         }
+        let delivery = self.delivery(&file, allowed);
+        let scorecard = self.scorecard(&file);
         if file.jobs.is_empty() {
             self.error(
                 Location::UNKNOWN,
                 "no jobs: expected at least one entry under `jobs`".into(),
             );
         }
-        if !self.errors.is_empty() {
+        let (Some(timezone), Some(delivery), Some(scorecard), true) =
+            (timezone, delivery, scorecard, self.errors.is_empty())
+        else {
             self.errors.sort_by_key(|e| (e.line, e.column));
             return Err(LoadError::Invalid(self.errors));
-        }
-        let effective = serde_json::to_vec(&file).expect("the config serializes");
+        };
         Ok(Config {
             path: self.path.to_path_buf(),
-            timezone: timezone.expect("checked above"),
+            timezone,
+            language: file.language.value.clone(),
+            page_size: file.page_size,
+            data: DataSettings {
+                dir: PathBuf::from(&file.data.dir),
+                demo_if_missing: file.data.demo_if_missing,
+                exports: file.data.exports.clone(),
+                memory_limit: file.data.memory_limit.clone(),
+            },
+            paths: Paths {
+                queries: PathBuf::from(&file.paths.queries),
+                reports: PathBuf::from(&file.paths.reports),
+                output: PathBuf::from(&file.paths.output),
+                state: file.paths.state.as_ref().map(PathBuf::from),
+            },
+            min_group_size: file.privacy.min_group_size,
+            compare: Comparison {
+                min_n: file.compare.min_n,
+                overdispersion: file.compare.overdispersion,
+            },
+            scorecard,
+            delivery,
             jobs,
-            scorecard: scorecard.expect("checked above"),
-            allowed_domains: allowed,
-            sha256: hex::encode(Sha256::digest(&effective)),
-            file,
+            sha256: effective_sha256(&file),
         })
     }
 
@@ -388,14 +431,15 @@ impl Validator<'_> {
         name: &str,
         section: &JobSection,
         default_tz: Option<Tz>,
-        allowed: &[String],
+        allowed: &AllowedDomains,
     ) -> Option<Job> {
         let errors_before = self.errors.len();
         let timezone = match &section.timezone {
             Some(value) => self.timezone(value),
             None => default_tz,
         };
-        if let Err(error) = croner::Cron::from_str(&section.schedule.value) {
+        let cron = croner::Cron::from_str(&section.schedule.value);
+        if let Err(error) = &cron {
             self.error(
                 section.schedule.referenced,
                 format!(
@@ -406,10 +450,10 @@ impl Validator<'_> {
             );
         }
         for recipient in &section.recipients {
-            self.address(recipient, allowed, "recipient");
+            self.address(recipient, Some(allowed), "recipient");
         }
         for recipient in &section.hr_recipients {
-            self.address(recipient, allowed, "HR recipient");
+            self.address(recipient, Some(allowed), "HR recipient");
         }
         let catch_up_within = match &section.catch_up_within {
             None => Some(chrono::Duration::hours(24)),
@@ -446,7 +490,10 @@ impl Validator<'_> {
                 PeriodRule::PreviousMonth => PeriodKind::Month,
                 PeriodRule::PreviousQuarter => PeriodKind::Quarter,
             },
-            schedule: section.schedule.value.clone(),
+            schedule: Schedule {
+                text: section.schedule.value.clone(),
+                cron: cron.ok()?,
+            },
             timezone: timezone?,
             recipients: section.recipients.iter().map(|r| r.value.clone()).collect(),
             hr_recipients: section
@@ -518,9 +565,11 @@ impl Validator<'_> {
         }
         (self.errors.len() == errors_before).then_some(ScorecardPolicy {
             cap,
-            payout_threshold: payout.threshold.0,
-            payout_target: payout.target.0,
-            payout_maximum: payout.maximum.0,
+            payout: PayoutPoints {
+                threshold: payout.threshold.0,
+                target: payout.target.0,
+                maximum: payout.maximum.0,
+            },
             components,
         })
     }

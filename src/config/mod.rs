@@ -1,17 +1,19 @@
 //! Configuration: load the YAML admins edit, check it whole, and hand the rest of the
-//! run a validated model.
+//! run compiled values (`compiled`): parsed schedules, zones, mailboxes, durations and the
+//! pay policy. The file's own shape (`model`) stays inside this module.
 
+mod compiled;
 mod keys;
 mod load;
 mod model;
+mod recipients;
 mod schema;
 
-pub use load::{
-    ComponentPolicy, Config, ConfigError, Job, LoadError, ScorecardPolicy, WaitForData, located,
-    yaml_message,
+pub use compiled::{
+    Comparison, ComponentPolicy, Config, DataSettings, Delivery, Job, Paths, PayoutPoints,
+    RetryPolicy, Schedule, ScorecardPolicy, SmtpServer, WaitForData,
 };
-pub use model::{
-    Audience, ComponentName, ConfigFile, ExportPaths, PageSize, PeriodRule, RetrySection,
-    SmtpSection, SmtpTls, Transport, WhenStale,
-};
+pub use load::{ConfigError, LoadError, located, yaml_message};
+pub use model::{Audience, ComponentName, ExportPaths, PageSize, SmtpTls, Transport, WhenStale};
+pub use recipients::{AllowedDomains, RecipientProblem};
 pub use schema::json_schema;

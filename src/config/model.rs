@@ -305,7 +305,10 @@ fn default_outbox() -> String {
     "outbox".into()
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+/// `delivery.transport`, and `--transport` on the command line.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema, clap::ValueEnum,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Transport {
     #[default]
@@ -357,6 +360,9 @@ pub enum Audience {
 }
 
 impl Audience {
+    /// Every audience, in the order the docs list them; each has its template folder.
+    pub const ALL: [Audience; 3] = [Audience::Executive, Audience::Manager, Audience::Frontline];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Audience::Executive => "executive",

@@ -11,9 +11,9 @@ use duckdb::params;
 pub fn find_repeated_ids(engine: &Engine, prefix: &str) -> Result<usize, EngineError> {
     let query = format!("{prefix}_id_hashes");
     let (path, sql) = engine.queries().read(&query)?;
-    let fail = |e: duckdb::Error| EngineError::Query {
+    let fail = |source: duckdb::Error| EngineError::Query {
         path: path.clone(),
-        detail: e.to_string(),
+        source,
     };
     let connection = engine.connection();
     let mut statement = connection.prepare(&sql).map_err(fail)?;

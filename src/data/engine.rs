@@ -9,10 +9,14 @@ use std::time::Instant;
 pub enum EngineError {
     #[error(transparent)]
     File(#[from] QueryFileError),
-    #[error("query {path} failed: {detail}")]
-    Query { path: PathBuf, detail: String },
+    #[error("query {} failed: {source}", path.display())]
+    Query {
+        path: PathBuf,
+        #[source]
+        source: duckdb::Error,
+    },
     #[error("cannot start DuckDB: {0}")]
-    Open(String),
+    Open(#[source] duckdb::Error),
 }
 
 pub struct Engine {
@@ -23,7 +27,7 @@ pub struct Engine {
 /// The syntax errors of every query file in `dir`, each file parsed on its own: (file,
 /// DuckDB's message). Parsing needs no tables, so one broken file hides no other.
 pub fn syntax_errors(dir: &std::path::Path) -> Result<Vec<(PathBuf, String)>, EngineError> {
-    let connection = Connection::open_in_memory().map_err(|e| EngineError::Open(e.to_string()))?;
+    let connection = Connection::open_in_memory().map_err(EngineError::Open)?;
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|source| QueryFileError {
             path: dir.to_path_buf(),
@@ -56,7 +60,7 @@ pub fn syntax_errors(dir: &std::path::Path) -> Result<Vec<(PathBuf, String)>, En
 impl Engine {
     /// An in-memory DuckDB; `memory_limit` (`350MB`, `2GB`) caps its buffer memory.
     pub fn open(queries: QueryDir, memory_limit: Option<&str>) -> Result<Engine, EngineError> {
-        let fail = |e: duckdb::Error| EngineError::Open(e.to_string());
+        let fail = EngineError::Open;
         let mut config = duckdb::Config::default();
         if let Some(limit) = memory_limit {
             config = config.max_memory(limit).map_err(fail)?;
@@ -82,10 +86,7 @@ impl Engine {
         let started = Instant::now();
         self.connection
             .execute_batch(&sql)
-            .map_err(|e| EngineError::Query {
-                path,
-                detail: e.to_string(),
-            })?;
+            .map_err(|source| EngineError::Query { path, source })?;
         tracing::debug!(
             query = name,
             seconds = started.elapsed().as_secs_f64(),
@@ -103,9 +104,9 @@ impl Engine {
     ) -> Result<Vec<T>, EngineError> {
         let (path, sql) = self.queries.read(name)?;
         let started = Instant::now();
-        let fail = |e: duckdb::Error| EngineError::Query {
+        let fail = |source: duckdb::Error| EngineError::Query {
             path: path.clone(),
-            detail: e.to_string(),
+            source,
         };
         let mut statement = self.connection.prepare(&sql).map_err(fail)?;
         let mut rows = statement.query(params).map_err(fail)?;

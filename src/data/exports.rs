@@ -19,17 +19,19 @@ pub enum DataError {
         export: &'static str,
         pattern: String,
     },
-    #[error("export {export}: invalid path pattern {pattern}: {detail}")]
+    #[error("export {export}: invalid path pattern {pattern}: {source}")]
     BadPattern {
         export: &'static str,
         pattern: String,
-        detail: String,
+        #[source]
+        source: glob::PatternError,
     },
-    #[error("export {export}: cannot read {file} as Parquet: {detail}")]
+    #[error("export {export}: cannot read {} as Parquet: {source}", file.display())]
     Unreadable {
         export: &'static str,
         file: PathBuf,
-        detail: String,
+        #[source]
+        source: duckdb::Error,
     },
     #[error("export {export}: {file}: required column `{column}` is missing")]
     MissingColumn {
@@ -56,8 +58,12 @@ pub enum DataError {
         key_value: String,
         problem: String,
     },
-    #[error("cannot hash input file {file}: {detail}")]
-    Hash { file: PathBuf, detail: String },
+    #[error("cannot hash input file {}: {source}", file.display())]
+    Hash {
+        file: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Engine(#[from] EngineError),
 }
@@ -121,15 +127,15 @@ impl Exports {
         let connection = engine.connection();
         connection
             .execute_batch("CREATE TEMP TABLE export_files (export VARCHAR, path VARCHAR)")
-            .map_err(|e| EngineError::Open(e.to_string()))?;
+            .map_err(EngineError::Open)?;
         {
             let mut appender = connection
                 .appender("export_files")
-                .map_err(|e| EngineError::Open(e.to_string()))?;
+                .map_err(EngineError::Open)?;
             for file in &files {
                 appender
                     .append_row(params![file.export.as_str(), file.path.to_string_lossy()])
-                    .map_err(|e| EngineError::Open(e.to_string()))?;
+                    .map_err(EngineError::Open)?;
             }
         }
         engine.run("bind_exports")?;
@@ -161,10 +167,10 @@ impl Exports {
 
 pub fn resolve(export: ExportName, pattern: &Path) -> Result<Vec<PathBuf>, DataError> {
     let text = pattern.to_string_lossy().to_string();
-    let matches = glob::glob(&text).map_err(|e| DataError::BadPattern {
+    let matches = glob::glob(&text).map_err(|source| DataError::BadPattern {
         export: export.as_str(),
         pattern: text.clone(),
-        detail: e.to_string(),
+        source,
     })?;
     let mut files: Vec<PathBuf> = matches
         .filter_map(Result::ok)
@@ -191,11 +197,11 @@ fn check_schema(engine: &Engine, export: ExportName, path: &Path) -> Result<(), 
     });
     let columns: BTreeMap<String, String> = match described {
         Ok(columns) => columns.into_iter().collect(),
-        Err(EngineError::Query { detail, .. }) => {
+        Err(EngineError::Query { source, .. }) => {
             return Err(DataError::Unreadable {
                 export: export.as_str(),
                 file: path.to_path_buf(),
-                detail,
+                source,
             });
         }
         Err(other) => return Err(other.into()),
@@ -271,9 +277,9 @@ fn hash_files(paths: &[PathBuf]) -> Result<FileHashes, DataError> {
     let mut per_file = BTreeMap::new();
     let mut buffer = vec![0u8; 1 << 20];
     for path in paths {
-        let fail = |e: std::io::Error| DataError::Hash {
+        let fail = |source: std::io::Error| DataError::Hash {
             file: path.clone(),
-            detail: e.to_string(),
+            source,
         };
         let mut file = std::fs::File::open(path).map_err(fail)?;
         let mut one = Sha256::new();

@@ -4,14 +4,11 @@
 
 use super::ledger::{Ledger, LedgerError, Outcome, Status};
 use super::message::{Identity, MessageError, OutgoingMessage, build};
-use super::settings::{Retry, SmtpSettings, TransportSettings};
-use crate::config::SmtpTls;
-use lettre::transport::smtp::PoolConfig;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::{AsyncSmtpTransport, AsyncTransport, FileTransport, Tokio1Executor, Transport};
+use super::settings::TransportSettings;
+use crate::config::RetryPolicy;
+use lettre::message::Mailbox;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::mpsc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeliveryError {
@@ -19,8 +16,18 @@ pub enum DeliveryError {
     Message(#[from] MessageError),
     #[error(transparent)]
     Ledger(#[from] LedgerError),
-    #[error("cannot write to the outbox {dir}: {detail}")]
-    Outbox { dir: PathBuf, detail: String },
+    #[error("cannot write to the outbox {}: {source}", dir.display())]
+    Outbox {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write to the outbox {}: {source}", dir.display())]
+    OutboxFile {
+        dir: PathBuf,
+        #[source]
+        source: lettre::transport::file::Error,
+    },
     #[error("SMTP server {host}:{port}: {detail}")]
     Smtp {
         host: String,
@@ -33,7 +40,7 @@ pub enum DeliveryError {
 /// finish, the others stay unsent for the next start.
 pub static STOP_SENDING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-fn stopping() -> bool {
+pub(super) fn stopping() -> bool {
     STOP_SENDING.load(std::sync::atomic::Ordering::SeqCst)
 }
 
@@ -61,17 +68,29 @@ pub struct Delivered {
     pub interrupted: usize,
 }
 
+/// A way of handing messages over: each transport is one file of this module.
+pub(super) trait Handover {
+    /// Hands `todo` over, recording each outcome as it happens; stops early (leaving the
+    /// rest unsent) when the runner is asked to stop.
+    fn hand_over(
+        &self,
+        sender: &Sender<'_>,
+        todo: Vec<Envelope>,
+        record: &mpsc::Sender<Outcome>,
+    ) -> Result<Vec<Outcome>, DeliveryError>;
+}
+
 pub struct Sender<'a> {
     pub transport: &'a TransportSettings,
-    pub retry: &'a Retry,
-    pub from: &'a str,
-    pub reply_to: Option<&'a str>,
+    pub retry: &'a RetryPolicy,
+    pub from: &'a Mailbox,
+    pub reply_to: Option<&'a Mailbox>,
     /// Where attachments are read from (the run's output folder).
     pub folder: &'a Path,
     pub run_id: &'a str,
 }
 
-fn outcome(
+pub(super) fn outcome(
     envelope: &Envelope,
     run_id: &str,
     status: Status,
@@ -123,10 +142,7 @@ impl Sender<'_> {
         let todo_count = todo.len();
         let progress = crate::progress::bar("sending", todo_count);
         let (record, writer) = ledger.writer(progress.clone());
-        let outcomes = match self.transport {
-            TransportSettings::Outbox(dir) => self.to_outbox(dir, &todo, &record),
-            TransportSettings::Smtp(smtp) => self.over_smtp(smtp, todo, &record),
-        };
+        let outcomes = self.transport.handover().hand_over(self, todo, &record);
         drop(record);
         let ledger = writer.join().expect("the ledger writer does not panic")?;
         progress.finish_and_clear();
@@ -150,7 +166,7 @@ impl Sender<'_> {
     }
 
     /// The MIME message of an envelope, its attachments read from the run's folder.
-    fn mime(&self, envelope: &Envelope) -> Result<lettre::Message, MessageError> {
+    pub(super) fn mime(&self, envelope: &Envelope) -> Result<lettre::Message, MessageError> {
         build(
             self.from,
             self.reply_to,
@@ -159,142 +175,4 @@ impl Sender<'_> {
             &envelope.identity,
         )
     }
-
-    fn to_outbox(
-        &self,
-        dir: &Path,
-        todo: &[Envelope],
-        record: &std::sync::mpsc::Sender<Outcome>,
-    ) -> Result<Vec<Outcome>, DeliveryError> {
-        if todo.is_empty() {
-            return Ok(Vec::new());
-        }
-        std::fs::create_dir_all(dir).map_err(|e| DeliveryError::Outbox {
-            dir: dir.to_path_buf(),
-            detail: e.to_string(),
-        })?;
-        let transport = FileTransport::new(dir);
-        let mut outcomes = Vec::new();
-        for envelope in todo {
-            if stopping() {
-                break;
-            }
-            let mime = self.mime(envelope)?;
-            transport.send(&mime).map_err(|e| DeliveryError::Outbox {
-                dir: dir.to_path_buf(),
-                detail: e.to_string(),
-            })?;
-            let o = outcome(envelope, self.run_id, Status::Sent, 1, None);
-            let _ = record.send(o.clone());
-            outcomes.push(o);
-        }
-        Ok(outcomes)
-    }
-
-    fn over_smtp(
-        &self,
-        smtp: &SmtpSettings,
-        todo: Vec<Envelope>,
-        record: &std::sync::mpsc::Sender<Outcome>,
-    ) -> Result<Vec<Outcome>, DeliveryError> {
-        let fail = |detail: String| DeliveryError::Smtp {
-            host: smtp.host.clone(),
-            port: smtp.port,
-            detail,
-        };
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .map_err(|e| fail(e.to_string()))?;
-        let tls = || -> Result<TlsParameters, DeliveryError> {
-            let mut parameters = TlsParameters::builder(smtp.host.clone());
-            if let Some(pem) = &smtp.ca_pem {
-                parameters = parameters.add_root_certificate(
-                    Certificate::from_pem(pem).map_err(|e| fail(e.to_string()))?,
-                );
-            }
-            parameters.build().map_err(|e| fail(e.to_string()))
-        };
-        let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host).tls(
-            match smtp.tls {
-                SmtpTls::Starttls => Tls::Required(tls()?),
-                SmtpTls::Tls => Tls::Wrapper(tls()?),
-                SmtpTls::None => Tls::None,
-            },
-        );
-        let mut builder = builder
-            .port(smtp.port)
-            .timeout(Some(smtp.timeout))
-            .pool_config(PoolConfig::new().max_size(smtp.connections));
-        if let Some((user, password)) = &smtp.credentials {
-            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
-        }
-        let permits = Arc::new(tokio::sync::Semaphore::new(smtp.connections as usize));
-        // the pool lives (and is dropped) inside the runtime: it keeps connections with tasks
-        runtime.block_on(async {
-            let transport = Arc::new(builder.build());
-            let mut tasks = tokio::task::JoinSet::new();
-            for envelope in todo {
-                if stopping() {
-                    break;
-                }
-                let mime = self.mime(&envelope)?;
-                let permit = permits
-                    .clone()
-                    .acquire_owned()
-                    .await
-                    .expect("the semaphore stays open");
-                // asked to stop while waiting for a connection: this one stays unsent
-                if stopping() {
-                    break;
-                }
-                let transport = transport.clone();
-                let retry = self.retry.clone();
-                let record = record.clone();
-                let run_id = self.run_id.to_string();
-                tasks.spawn(async move {
-                    let (status, attempts, error) = send_with_retry(&transport, mime, &retry).await;
-                    drop(permit);
-                    let o = outcome(&envelope, &run_id, status, attempts, error);
-                    let _ = record.send(o.clone());
-                    o
-                });
-            }
-            let mut outcomes = Vec::new();
-            while let Some(done) = tasks.join_next().await {
-                outcomes.push(done.expect("a send task does not panic"));
-            }
-            Ok(outcomes)
-        })
-    }
-}
-
-/// Sends one message: temporary failures (4xx, connection loss, timeouts) are retried with
-/// exponential backoff and jitter; a permanent one (5xx) ends it.
-async fn send_with_retry(
-    transport: &AsyncSmtpTransport<Tokio1Executor>,
-    message: lettre::Message,
-    retry: &Retry,
-) -> (Status, u32, Option<String>) {
-    let mut delay = retry.initial;
-    let mut last = String::new();
-    for attempt in 1..=retry.attempts {
-        match transport.send(message.clone()).await {
-            Ok(_) => return (Status::Sent, attempt, (attempt > 1).then(|| last.clone())),
-            Err(error) => {
-                last = error.to_string();
-                if error.is_permanent() {
-                    return (Status::Failed, attempt, Some(last));
-                }
-                tracing::warn!(attempt, error = %last, "temporary SMTP failure, retrying");
-                if attempt < retry.attempts {
-                    let jitter = rand::random_range(0.5..1.5);
-                    tokio::time::sleep(delay.mul_f64(jitter)).await;
-                    delay = (delay * 2).min(retry.max);
-                }
-            }
-        }
-    }
-    (Status::Pending, retry.attempts, Some(last))
 }

@@ -23,8 +23,18 @@ mod sql {
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
-    #[error("state store {path}: {detail}")]
-    Store { path: PathBuf, detail: String },
+    #[error("state store {}: {source}", path.display())]
+    Store {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("state store {}: {source}", path.display())]
+    Folder {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +102,9 @@ pub struct Ledger {
     connection: Connection,
 }
 
+/// How long a writer waits for another to let go of the store.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
@@ -100,23 +113,40 @@ impl Ledger {
     /// Opens (creating) the state store in `dir`.
     pub fn open(dir: &Path) -> Result<Ledger, LedgerError> {
         let path = dir.join("xbrief.sqlite");
-        let fail = |detail: String| LedgerError::Store {
+        let fail = |source: rusqlite::Error| LedgerError::Store {
             path: path.clone(),
-            detail,
+            source,
         };
-        std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
-        let connection = Connection::open(&path).map_err(|e| fail(e.to_string()))?;
-        connection
-            .busy_timeout(std::time::Duration::from_secs(10))
-            .and_then(|_| connection.execute_batch(sql::SCHEMA))
-            .map_err(|e| fail(e.to_string()))?;
+        std::fs::create_dir_all(dir).map_err(|source| LedgerError::Folder {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let connection = Connection::open(&path).map_err(fail)?;
+        connection.busy_timeout(BUSY_TIMEOUT).map_err(fail)?;
+        // Switching a new store to WAL needs it alone, and SQLite answers "locked" at once,
+        // without waiting, when another process opens it in the same instant (`serve`
+        // starting while `history` looks): try again for as long as a lock may be waited.
+        let started = std::time::Instant::now();
+        loop {
+            match connection.execute_batch(sql::SCHEMA) {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if matches!(
+                        e.code,
+                        rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                    ) && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                done => break done.map_err(fail)?,
+            }
+        }
         Ok(Ledger { path, connection })
     }
 
-    fn fail(&self, e: rusqlite::Error) -> LedgerError {
+    fn fail(&self, source: rusqlite::Error) -> LedgerError {
         LedgerError::Store {
             path: self.path.clone(),
-            detail: e.to_string(),
+            source,
         }
     }
 
@@ -221,24 +251,16 @@ impl Ledger {
             while let Ok(first) = receiver.recv() {
                 let mut batch = vec![first];
                 batch.extend(receiver.try_iter().take(1024));
-                let transaction =
-                    ledger
-                        .connection
-                        .transaction()
-                        .map_err(|e| LedgerError::Store {
-                            path: ledger.path.clone(),
-                            detail: e.to_string(),
-                        })?;
+                let path = ledger.path.clone();
+                let fail = |source: rusqlite::Error| LedgerError::Store {
+                    path: path.clone(),
+                    source,
+                };
+                let transaction = ledger.connection.transaction().map_err(fail)?;
                 for outcome in &batch {
-                    upsert(&transaction, outcome).map_err(|e| LedgerError::Store {
-                        path: ledger.path.clone(),
-                        detail: e.to_string(),
-                    })?;
+                    upsert(&transaction, outcome).map_err(fail)?;
                 }
-                transaction.commit().map_err(|e| LedgerError::Store {
-                    path: ledger.path.clone(),
-                    detail: e.to_string(),
-                })?;
+                transaction.commit().map_err(fail)?;
                 recorded.inc(batch.len() as u64);
             }
             Ok(ledger)

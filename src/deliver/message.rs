@@ -60,33 +60,44 @@ impl Identity {
 
 #[derive(Debug, thiserror::Error)]
 pub enum MessageError {
-    #[error("invalid address `{address}`: {detail}")]
-    Address { address: String, detail: String },
-    #[error("cannot build the message to {to}: {detail}")]
-    Build { to: String, detail: String },
-    #[error("cannot read the attachment {path}: {detail}")]
-    Attachment { path: String, detail: String },
+    #[error("invalid address `{address}`: {source}")]
+    Address {
+        address: String,
+        #[source]
+        source: lettre::address::AddressError,
+    },
+    #[error("cannot build the message to {to}: {source}")]
+    Build {
+        to: String,
+        #[source]
+        source: lettre::error::Error,
+    },
+    #[error("cannot read the attachment {}: {source}", path.display())]
+    Attachment {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// The MIME message; attachments are read from `folder`.
 pub fn build(
-    from: &str,
-    reply_to: Option<&str>,
+    from: &Mailbox,
+    reply_to: Option<&Mailbox>,
     message: &OutgoingMessage,
     folder: &Path,
     identity: &Identity,
 ) -> Result<Message, MessageError> {
-    let mailbox = |address: &str| -> Result<Mailbox, MessageError> {
-        address
-            .parse()
-            .map_err(|e: lettre::address::AddressError| MessageError::Address {
-                address: address.to_string(),
-                detail: e.to_string(),
-            })
-    };
+    let to = message
+        .to
+        .parse::<Mailbox>()
+        .map_err(|source| MessageError::Address {
+            address: message.to.clone(),
+            source,
+        })?;
     let mut builder = Message::builder()
-        .from(mailbox(from)?)
-        .to(mailbox(&message.to)?)
+        .from(from.clone())
+        .to(to)
         .subject(&message.subject)
         .message_id(Some(identity.message_id()))
         .raw_header(HeaderValue::new(IDEMPOTENCY, identity.idempotency_key()));
@@ -94,7 +105,7 @@ pub fn build(
         builder = builder.raw_header(HeaderValue::new(RESEND, identity.resend.to_string()));
     }
     if let Some(reply_to) = reply_to {
-        builder = builder.reply_to(mailbox(reply_to)?);
+        builder = builder.reply_to(reply_to.clone());
     }
     let mut body = MultiPart::mixed().multipart(MultiPart::alternative_plain_html(
         message.text.clone(),
@@ -104,16 +115,18 @@ pub fn build(
         let content_type =
             ContentType::parse(attachment.content_type).expect("known content types parse");
         let path = folder.join(&attachment.file_name);
-        let bytes = std::fs::read(&path).map_err(|e| MessageError::Attachment {
-            path: path.display().to_string(),
-            detail: e.to_string(),
+        let bytes = std::fs::read(&path).map_err(|source| MessageError::Attachment {
+            path: path.clone(),
+            source,
         })?;
         let part: SinglePart =
             MimeAttachment::new(attachment.file_name.clone()).body(bytes, content_type);
         body = body.singlepart(part);
     }
-    builder.multipart(body).map_err(|e| MessageError::Build {
-        to: message.to.clone(),
-        detail: e.to_string(),
-    })
+    builder
+        .multipart(body)
+        .map_err(|source| MessageError::Build {
+            to: message.to.clone(),
+            source,
+        })
 }

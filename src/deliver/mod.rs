@@ -4,9 +4,12 @@
 mod dispatch;
 mod ledger;
 mod message;
+mod outbox;
 mod settings;
+mod smtp;
 
 pub use dispatch::{Delivered, DeliveryError, Envelope, STOP_SENDING, Sender};
 pub use ledger::{DeliveryRow, Ledger, LedgerError, RunRow};
 pub use message::{Attachment, Identity, OutgoingMessage, build};
-pub use settings::{Retry, SettingsError, SmtpSettings, TransportSettings, resolve};
+pub use outbox::Outbox;
+pub use settings::{SettingsError, SmtpSettings, TransportSettings, resolve};

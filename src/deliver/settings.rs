@@ -1,13 +1,15 @@
 //! The transport a run uses: the config's `delivery`, then `run --transport`, then the
 //! XBRIEF_SMTP_HOST / _PORT / _TLS environment variables for operators and tests.
 
-use crate::config::{Config, RetrySection, SmtpTls, Transport};
+use super::dispatch::Handover;
+use super::outbox::Outbox;
+use crate::config::{Delivery, SmtpTls, Transport};
 #[cfg(test)]
 use std::path::Path;
 use std::path::PathBuf;
 use std::time::Duration;
 
-#[derive(Debug, thiserror::Error, PartialEq)]
+#[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     #[error("transport smtp needs `delivery.smtp.host` in the config or XBRIEF_SMTP_HOST")]
     NoHost,
@@ -23,8 +25,28 @@ pub enum SettingsError {
     PlainRemote { host: String },
     #[error("environment variable {name} (named by delivery.smtp.{key}) is not set")]
     Credential { name: String, key: &'static str },
-    #[error("cannot read delivery.smtp.ca_file {path}: {detail}")]
-    CaFile { path: String, detail: String },
+    #[error("cannot read delivery.smtp.ca_file {}: {source}", path.display())]
+    CaFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Errors compare by what they say, an I/O source by its kind.
+impl PartialEq for SettingsError {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (
+                SettingsError::CaFile { path, source },
+                SettingsError::CaFile {
+                    path: other_path,
+                    source: other_source,
+                },
+            ) => path == other_path && source.kind() == other_source.kind(),
+            _ => self.to_string() == other.to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -42,23 +64,15 @@ pub struct SmtpSettings {
 
 #[derive(Debug, Clone)]
 pub enum TransportSettings {
-    Outbox(PathBuf),
+    Outbox(Outbox),
     Smtp(SmtpSettings),
 }
 
-#[derive(Debug, Clone)]
-pub struct Retry {
-    pub attempts: u32,
-    pub initial: Duration,
-    pub max: Duration,
-}
-
-impl From<&RetrySection> for Retry {
-    fn from(r: &RetrySection) -> Retry {
-        Retry {
-            attempts: r.attempts.max(1),
-            initial: Duration::from_millis(r.initial_ms),
-            max: Duration::from_millis(r.max_ms.max(r.initial_ms)),
+impl TransportSettings {
+    pub(super) fn handover(&self) -> &dyn Handover {
+        match self {
+            TransportSettings::Outbox(outbox) => outbox,
+            TransportSettings::Smtp(smtp) => smtp,
         }
     }
 }
@@ -69,14 +83,13 @@ fn is_local(host: &str) -> bool {
 
 /// Resolves the transport; `env` reads an environment variable (injected for tests).
 pub fn resolve(
-    config: &Config,
+    delivery: &Delivery,
     transport: Option<Transport>,
     outbox: PathBuf,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<TransportSettings, SettingsError> {
-    let delivery = &config.file.delivery;
     if transport.unwrap_or(delivery.transport) == Transport::File {
-        return Ok(TransportSettings::Outbox(outbox));
+        return Ok(TransportSettings::Outbox(Outbox { dir: outbox }));
     }
     let section = delivery.smtp.as_ref();
     let host = env("XBRIEF_SMTP_HOST")
@@ -134,9 +147,9 @@ pub fn resolve(
     )?;
     let ca_pem = match section.and_then(|s| s.ca_file.as_ref()) {
         None => None,
-        Some(path) => Some(std::fs::read(path).map_err(|e| SettingsError::CaFile {
+        Some(path) => Some(std::fs::read(path).map_err(|source| SettingsError::CaFile {
             path: path.clone(),
-            detail: e.to_string(),
+            source,
         })?),
     };
     Ok(TransportSettings::Smtp(SmtpSettings {
@@ -145,14 +158,15 @@ pub fn resolve(
         tls,
         credentials: user.zip(password),
         ca_pem,
-        connections: section.map_or(8, |s| s.connections.max(1)),
-        timeout: Duration::from_secs(section.map_or(30, |s| s.timeout_seconds.max(1))),
+        connections: section.map_or(8, |s| s.connections),
+        timeout: section.map_or(Duration::from_secs(30), |s| s.timeout),
     }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
     use std::collections::HashMap;
 
     fn config(extra: &str) -> Config {
@@ -178,7 +192,7 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        resolve(config, None, PathBuf::from("outbox"), &|name| {
+        resolve(&config.delivery, None, PathBuf::from("outbox"), &|name| {
             vars.get(name).cloned()
         })
     }

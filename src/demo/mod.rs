@@ -6,7 +6,7 @@ mod catalog;
 
 use crate::data::engine::{Engine, EngineError};
 use crate::data::queries::QueryDir;
-use crate::metrics::period::{Period, PeriodKind, add_months};
+use crate::period::{Period, PeriodKind, add_months};
 use chrono::{Datelike, NaiveDate};
 use duckdb::params;
 use rand::{RngExt, SeedableRng};
@@ -33,8 +33,12 @@ pub struct DemoOptions {
 pub enum DemoError {
     #[error("demo output folder {0} must not contain quotes or control characters")]
     BadPath(PathBuf),
-    #[error("cannot create {path}: {detail}")]
-    Folder { path: PathBuf, detail: String },
+    #[error("cannot create {}: {source}", path.display())]
+    Folder {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Engine(#[from] EngineError),
     #[error("demo tables: {0}")]
@@ -74,10 +78,7 @@ pub fn generate(options: &DemoOptions, queries: &QueryDir) -> Result<(), DemoErr
     }
     for folder in ["customer_responses", "employee_responses"] {
         let path = options.out.join(folder);
-        std::fs::create_dir_all(&path).map_err(|e| DemoError::Folder {
-            path,
-            detail: e.to_string(),
-        })?;
+        std::fs::create_dir_all(&path).map_err(|source| DemoError::Folder { path, source })?;
     }
     let engine = Engine::open(queries.clone(), None)?;
     let connection = engine.connection();
@@ -91,10 +92,7 @@ pub fn generate(options: &DemoOptions, queries: &QueryDir) -> Result<(), DemoErr
     let sql = sql.replace(":out_dir", &out_text);
     connection
         .execute_batch(&sql)
-        .map_err(|e| EngineError::Query {
-            path,
-            detail: e.to_string(),
-        })?;
+        .map_err(|source| EngineError::Query { path, source })?;
     Ok(())
 }
 

@@ -2,10 +2,12 @@
 //! BOM, a header row, LF line ends, RFC 4180 quoting only where needed, sorted by site_id.
 
 use crate::config::ComponentName;
+use crate::metrics::Figures;
 use crate::metrics::employee::Privacy;
 use crate::metrics::ratio::Ratio;
-use crate::metrics::{Figures, period::Period};
-use rust_decimal::{Decimal, RoundingStrategy};
+use crate::metrics::scorecard::fixed_decimal;
+use crate::period::Period;
+use rust_decimal::Decimal;
 
 fn writer() -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new()
@@ -26,17 +28,7 @@ fn fixed(value: Option<Ratio>, decimals: u32) -> String {
 
 fn decimal(value: Option<Decimal>, decimals: u32) -> String {
     value
-        .map(|v| {
-            let rounded =
-                v.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
-            let text = format!("{rounded:.prec$}", prec = decimals as usize);
-            // -0 prints as 0
-            if rounded.is_zero() {
-                text.trim_start_matches('-').to_string()
-            } else {
-                text
-            }
-        })
+        .map(|v| fixed_decimal(v, decimals))
         .unwrap_or_default()
 }
 

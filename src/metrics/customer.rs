@@ -5,7 +5,7 @@ use super::ratio::Ratio;
 use super::sums::integer_sums;
 
 integer_sums!(
-    /// The sums `customer_intervals.sql` computes, in its column order.
+    /// The sums `customer_intervals.sql` computes, by the names of its columns.
     CustomerSums(i64) {
         n_valid, ce_n, attachment_x168, fully_engaged, engaged, not_engaged, actively_disengaged, top_box,
         confidence_x2, confidence_n, integrity_x2, integrity_n, pride_x2, pride_n, passion_x2, passion_n,

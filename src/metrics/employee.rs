@@ -4,7 +4,7 @@ use super::ratio::Ratio;
 use super::sums::integer_sums;
 
 integer_sums!(
-    /// The sums `employee_intervals.sql` computes, in its column order.
+    /// The sums `employee_intervals.sql` computes, by the names of its columns.
     EmployeeSums(i128) {
         n_valid, ee_n, ee_x3960, ee_x3960_squared, engaged, actively_disengaged, not_engaged, ambassador_n,
         ambassador_x6, basic_needs_n, basic_needs_x2, support_n, support_x12, teamwork_n, teamwork_x12,

@@ -4,12 +4,12 @@ use super::customer::CustomerSums;
 use super::distribution::Distribution;
 use super::employee::EmployeeSums;
 use super::funnel::FunnelFlag;
-use super::period::Period;
 use super::quadrant::Quadrant;
 use super::quality::Quality;
 use super::ratio::Ratio;
 use super::scorecard::Scorecard;
 use super::voices::Voices;
+use crate::period::Period;
 
 #[derive(Debug, Clone)]
 pub struct SiteInfo {
@@ -124,6 +124,14 @@ pub struct QuadrantSummary {
     pub r_ee_ce: Option<f64>,
     pub r_ce_revenue: Option<f64>,
     pub sites: usize,
+}
+
+impl Figures {
+    /// Whether a group has enough complete responses to be compared (`compare.min_n`):
+    /// the one rule for percentiles, funnels, the quadrant, trends and the charts.
+    pub fn compared(&self, customer: &CustomerSums) -> bool {
+        super::compare::is_compared(customer.ce_n, self.min_n)
+    }
 }
 
 #[derive(Debug, Clone)]

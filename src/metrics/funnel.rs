@@ -151,7 +151,7 @@ pub fn proportion_flag(
     min_n: i64,
     tau2: Option<f64>,
 ) -> FunnelFlag {
-    if ce_n < min_n {
+    if !super::compare::is_compared(ce_n, min_n) {
         return FunnelFlag::InsufficientSample;
     }
     let limits = match tau2 {

@@ -4,7 +4,6 @@ pub mod customer;
 pub mod distribution;
 pub mod employee;
 pub mod funnel;
-pub mod period;
 pub mod quadrant;
 pub mod quality;
 pub mod ratio;
@@ -13,8 +12,15 @@ mod sums;
 pub mod trend;
 pub mod voices;
 
+mod compare;
 mod compute;
+mod detail;
 mod figures;
+mod load;
+mod periods;
+mod quadrant_summary;
+mod regions;
+mod sites;
 
 pub use compute::{MetricsError, MetricsRequest, compute};
 pub use figures::*;

@@ -18,6 +18,11 @@ impl Quadrant {
         Quadrant::BothLow,
     ];
 
+    /// Where the quadrant stands in [`Quadrant::ALL`] (and in the summary's rows).
+    pub fn position(self) -> usize {
+        self as usize
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Quadrant::BothHigh => "both_high",

@@ -2,7 +2,7 @@
 //! because its output is pay.
 
 use super::ratio::Ratio;
-use crate::config::{ComponentName, ComponentPolicy, ScorecardPolicy};
+use crate::config::{ComponentName, ComponentPolicy, PayoutPoints, ScorecardPolicy};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -30,13 +30,9 @@ pub struct ComponentResult {
     pub value: Option<Decimal>,
     /// `None` when the component does not count (gate failed or no value).
     pub attainment: Option<Decimal>,
-    pub weight: Decimal,
-    /// The component's policy, shown beside its value: threshold, target, maximum and the
-    /// responses it needs to count.
-    pub threshold: Decimal,
-    pub target: Decimal,
-    pub maximum: Decimal,
-    pub min_n: u32,
+    /// The component's policy, shown beside its value: weight, threshold, target, maximum
+    /// and the responses it needs to count.
+    pub policy: ComponentPolicy,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +48,8 @@ pub struct Scorecard {
     pub bonus_target: Decimal,
     /// The cap on the weighted attainment (`scorecard.cap`), for the rules in words.
     pub cap: Decimal,
+    /// The payout points the attainments were computed with, for the curves and the rules.
+    pub payout: PayoutPoints,
     pub flags: Vec<&'static str>,
 }
 
@@ -69,22 +67,18 @@ impl Scorecard {
     }
 }
 
-/// Attainment a(v) of one component with payout points (0.5 / 1.0 / 1.5 by default).
-pub fn attainment(v: Decimal, c: &ComponentPolicy, policy: &ScorecardPolicy) -> Decimal {
-    let (t, g, m) = (c.threshold, c.target, c.maximum);
-    let (p_t, p_g, p_m) = (
-        policy.payout_threshold,
-        policy.payout_target,
-        policy.payout_maximum,
+/// A decimal written with exactly `decimals` places, rounded half away from zero, never
+/// `-0`: how the payroll file writes every number, and the briefing every amount of money.
+pub fn fixed_decimal(value: Decimal, decimals: u32) -> String {
+    let rounded = value.round_dp_with_strategy(
+        decimals,
+        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
     );
-    if v < t {
-        Decimal::ZERO
-    } else if v < g {
-        p_t + (p_g - p_t) * (v - t) / (g - t)
-    } else if v < m {
-        p_g + (p_m - p_g) * (v - g) / (m - g)
+    let text = format!("{rounded:.prec$}", prec = decimals as usize);
+    if rounded.is_zero() {
+        text.trim_start_matches('-').to_string()
     } else {
-        p_m
+        text
     }
 }
 
@@ -115,27 +109,25 @@ pub fn compute(inputs: &ScorecardInputs, policy: &ScorecardPolicy) -> Scorecard 
                 inputs.ce_n >= c.min_n as i64 && inputs.prev_ce_n >= c.min_n as i64,
             ),
         };
-        let attainment = value.filter(|_| gate).map(|v| attainment(v, c, policy));
+        let attainment = value
+            .filter(|_| gate)
+            .map(|v| c.attainment(v, &policy.payout));
         components.push(ComponentResult {
             name: c.name,
             value,
             attainment,
-            weight: c.weight,
-            threshold: c.threshold,
-            target: c.target,
-            maximum: c.maximum,
-            min_n: c.min_n,
+            policy: c.clone(),
         });
     }
     let counting: Vec<&ComponentResult> = components
         .iter()
         .filter(|c| c.attainment.is_some())
         .collect();
-    let total_weight: Decimal = counting.iter().map(|c| c.weight).sum();
+    let total_weight: Decimal = counting.iter().map(|c| c.policy.weight).sum();
     let weighted_attainment = (!counting.is_empty()).then(|| {
         counting
             .iter()
-            .map(|c| c.weight * c.attainment.expect("counting"))
+            .filter_map(|c| Some(c.policy.weight * c.attainment?))
             .sum::<Decimal>()
             / total_weight
     });
@@ -165,6 +157,7 @@ pub fn compute(inputs: &ScorecardInputs, policy: &ScorecardPolicy) -> Scorecard 
         payout_amount,
         bonus_target,
         cap: policy.cap,
+        payout: policy.payout,
         flags,
     }
 }
@@ -188,9 +181,11 @@ mod tests {
         };
         ScorecardPolicy {
             cap: dec("1.5"),
-            payout_threshold: dec("0.5"),
-            payout_target: dec("1.0"),
-            payout_maximum: dec("1.5"),
+            payout: PayoutPoints {
+                threshold: dec("0.5"),
+                target: dec("1.0"),
+                maximum: dec("1.5"),
+            },
             components: vec![
                 component(ComponentName::CeIndex, "0.5", "60", "70", "80", 30),
                 component(ComponentName::EeIndex, "0.3", "55", "65", "75", 5),
@@ -218,13 +213,13 @@ mod tests {
     fn attainment_at_threshold_target_maximum_and_between() {
         let p = policy();
         let ce = &p.components[0];
-        assert_eq!(attainment(dec("59.999999"), ce, &p), dec("0"));
-        assert_eq!(attainment(dec("60"), ce, &p), dec("0.5"));
-        assert_eq!(attainment(dec("65"), ce, &p), dec("0.75"));
-        assert_eq!(attainment(dec("70"), ce, &p), dec("1.0"));
-        assert_eq!(attainment(dec("75"), ce, &p), dec("1.25"));
-        assert_eq!(attainment(dec("80"), ce, &p), dec("1.5"));
-        assert_eq!(attainment(dec("95"), ce, &p), dec("1.5"));
+        assert_eq!(ce.attainment(dec("59.999999"), &p.payout), dec("0"));
+        assert_eq!(ce.attainment(dec("60"), &p.payout), dec("0.5"));
+        assert_eq!(ce.attainment(dec("65"), &p.payout), dec("0.75"));
+        assert_eq!(ce.attainment(dec("70"), &p.payout), dec("1.0"));
+        assert_eq!(ce.attainment(dec("75"), &p.payout), dec("1.25"));
+        assert_eq!(ce.attainment(dec("80"), &p.payout), dec("1.5"));
+        assert_eq!(ce.attainment(dec("95"), &p.payout), dec("1.5"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Integer sums read from a SQL result row and added up group by group: one declaration
-//! of the fields gives the struct, its row reader (columns in field order) and its addition.
+//! of the fields gives the struct, its row reader (each field from the column of its name)
+//! and its addition, so a new sum is one field here and one column in the SQL.
 
 macro_rules! integer_sums {
     ($(#[$meta:meta])* $name:ident($int:ty) { $($field:ident),+ $(,)? }) => {
@@ -10,14 +11,13 @@ macro_rules! integer_sums {
         }
 
         impl $name {
-            /// Reads the sums from consecutive columns starting at `first` (NULL reads as 0).
-            pub fn from_row(row: &duckdb::Row<'_>, first: usize) -> duckdb::Result<$name> {
-                let mut column = first;
-                let mut next = || -> duckdb::Result<$int> {
-                    column += 1;
-                    Ok(row.get::<_, Option<$int>>(column - 1)?.unwrap_or_default())
-                };
-                Ok($name { $($field: next()?,)+ })
+            /// Reads each sum from the column of its name (NULL reads as 0).
+            pub fn from_row(row: &duckdb::Row<'_>) -> duckdb::Result<$name> {
+                Ok($name {
+                    $($field: row
+                        .get::<_, Option<$int>>(stringify!($field))?
+                        .unwrap_or_default(),)+
+                })
             }
 
             pub fn add(&mut self, other: &$name) {

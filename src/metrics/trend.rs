@@ -1,7 +1,30 @@
 //! Monthly trends and sustained problems (metrics.md §6).
 
+use super::compare::is_compared;
+use super::figures::SiteFigures;
+use super::periods::{SUSTAINED_MONTHS, TREND_MONTHS};
 use super::quadrant::median;
 use super::ratio::Ratio;
+
+/// The company's monthly median of compared sites over the trend months; flags each site
+/// that was low in each of the last months.
+pub fn company_trend(sites: &mut [SiteFigures], min_n: i64) -> Vec<Option<Ratio>> {
+    let compared_months: Vec<Vec<SiteMonth>> = sites
+        .iter()
+        .map(|s| {
+            s.trend
+                .iter()
+                .map(|(n, v)| if is_compared(*n, min_n) { *v } else { None })
+                .collect()
+        })
+        .collect();
+    let views: Vec<&[SiteMonth]> = compared_months.iter().map(Vec::as_slice).collect();
+    let medians = monthly_medians(&views, TREND_MONTHS);
+    for (site, months) in sites.iter_mut().zip(&compared_months) {
+        site.sustained_low = sustained_low(months, &medians, SUSTAINED_MONTHS);
+    }
+    medians
+}
 
 /// One site's month: its ce_index when eligible that month (ce_n ≥ min_n).
 pub type SiteMonth = Option<Ratio>;

@@ -10,8 +10,12 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    #[error("cannot read template {path}: {detail}")]
-    Read { path: PathBuf, detail: String },
+    #[error("cannot read template {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("template {path}: {detail}")]
     Template {
         path: PathBuf,
@@ -87,10 +91,7 @@ pub fn check_templates(dir: &Path, audiences: &[&str]) -> Vec<RenderError> {
         for file in FILES {
             let path = dir.join(audience).join(file);
             match std::fs::read_to_string(&path) {
-                Err(e) => problems.push(RenderError::Read {
-                    path,
-                    detail: e.to_string(),
-                }),
+                Err(source) => problems.push(RenderError::Read { path, source }),
                 Ok(content) => {
                     if let Err(e) =
                         new_tera().add_raw_template(&format!("{audience}/{file}"), &content)
@@ -188,10 +189,11 @@ impl Renderer {
         for audience in audiences {
             for file in FILES {
                 let path = dir.join(audience).join(file);
-                let content = std::fs::read_to_string(&path).map_err(|e| RenderError::Read {
-                    path: path.clone(),
-                    detail: e.to_string(),
-                })?;
+                let content =
+                    std::fs::read_to_string(&path).map_err(|source| RenderError::Read {
+                        path: path.clone(),
+                        source,
+                    })?;
                 tera.add_raw_template(&format!("{audience}/{file}"), &content)
                     .map_err(|e| template_error(path.clone(), &e))?;
             }
@@ -218,7 +220,7 @@ impl Renderer {
     fn context(
         &self,
         audience: &str,
-        context: &serde_json::Value,
+        context: &impl serde::Serialize,
     ) -> Result<tera::Context, RenderError> {
         tera::Context::from_serialize(context)
             .map_err(|e| template_error(self.dir.join(audience), &e))
@@ -228,7 +230,7 @@ impl Renderer {
     pub fn document(
         &self,
         audience: &str,
-        context: &serde_json::Value,
+        context: &impl serde::Serialize,
     ) -> Result<Vec<Block>, RenderError> {
         let context = self.context(audience, context)?;
         self.blocks(audience, &context)
@@ -247,7 +249,7 @@ impl Renderer {
     pub fn render(
         &self,
         audience: &str,
-        context: &serde_json::Value,
+        context: &impl serde::Serialize,
         frame: PageFrame,
         with_pdf: bool,
     ) -> Result<Rendered, RenderError> {

@@ -1,7 +1,7 @@
 //! Message catalogs (`reports/i18n/<language>.yaml`): the words of the briefings in each
 //! language, and how that language writes numbers and dates.
 
-use crate::metrics::period::{Period, PeriodKind};
+use crate::period::{Period, PeriodKind};
 use chrono::Datelike;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -9,8 +9,12 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
-    #[error("cannot read the message catalogs in {path}: {detail}")]
-    Read { path: PathBuf, detail: String },
+    #[error("cannot read the message catalogs in {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("message catalog {path}:{line}:{column}: {message}")]
     Parse {
         path: PathBuf,
@@ -137,19 +141,19 @@ pub struct Catalogs {
 impl Catalogs {
     /// Reads every `<language>.yaml` in `dir`; `default` must be among them.
     pub fn load(dir: &Path, default: &str) -> Result<Catalogs, CatalogError> {
-        let read_error = |detail: String| CatalogError::Read {
+        let read_error = |source: std::io::Error| CatalogError::Read {
             path: dir.to_path_buf(),
-            detail,
+            source,
         };
         let mut by_language = BTreeMap::new();
-        let entries = std::fs::read_dir(dir).map_err(|e| read_error(e.to_string()))?;
+        let entries = std::fs::read_dir(dir).map_err(read_error)?;
         let mut paths: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
             .collect();
         paths.sort();
         for path in paths {
-            let text = std::fs::read_to_string(&path).map_err(|e| read_error(e.to_string()))?;
+            let text = std::fs::read_to_string(&path).map_err(read_error)?;
             let catalog: Catalog = serde_saphyr::from_str(&text).map_err(|e| {
                 let (line, column) = crate::config::located(&e);
                 CatalogError::Parse {

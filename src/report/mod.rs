@@ -4,6 +4,8 @@
 pub mod catalog;
 mod context;
 mod plan;
+mod writer;
 
 pub use catalog::{CatalogError, Catalogs};
-pub use plan::{Briefing, Contexts, Subject, plan};
+pub use context::BriefingContext;
+pub use plan::{Briefing, Contexts, HR_TEMPLATE, Subject, plan};

@@ -2,10 +2,15 @@
 //! once, so the renderer never sees data its reader must not see.
 
 use super::catalog::Catalogs;
-use super::context;
+use super::context::{
+    BriefingContext, Common, ExecutiveContext, FrontlineContext, HrContext, ManagerContext,
+};
 use crate::config::{Audience, Job};
 use crate::metrics::Figures;
 use crate::metrics::employee::Privacy;
+
+/// The template folder of HR's message, which goes with any audience's job.
+pub const HR_TEMPLATE: &str = "hr";
 
 /// Whose figures a briefing shows (indices into the run's figures).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,33 +47,37 @@ pub struct Contexts<'a> {
     pub data_incomplete: bool,
 }
 
-impl Contexts<'_> {
-    pub fn of(&self, briefing: &Briefing) -> serde_json::Value {
+impl<'a> Contexts<'a> {
+    pub fn of(&self, briefing: &Briefing) -> BriefingContext<'a> {
         let (language, catalog) = self.catalogs.get(&briefing.locale);
         let figures = self.figures;
-        let mut context = match briefing.subject {
-            Subject::Company => context::executive(figures, self.privacy, language, catalog),
-            Subject::Site(site) => context::manager(
+        let common = Common::new(figures, language, catalog, self.data_incomplete);
+        match briefing.subject {
+            Subject::Company => BriefingContext::Executive(Box::new(ExecutiveContext::new(
+                figures,
+                self.privacy,
+                common,
+                catalog,
+            ))),
+            Subject::Site(site) => BriefingContext::Manager(Box::new(ManagerContext::new(
                 figures,
                 &figures.sites[site],
                 self.privacy,
-                language,
+                common,
                 catalog,
-            ),
-            Subject::Team { site, team } => context::frontline(
-                figures,
-                &figures.sites[site],
-                &figures.teams[team],
-                self.privacy,
-                language,
-                catalog,
-            ),
-            Subject::Payroll => context::hr(figures, language, catalog),
-        };
-        if let serde_json::Value::Object(map) = &mut context {
-            map.insert("data_incomplete".into(), self.data_incomplete.into());
+            ))),
+            Subject::Team { site, team } => {
+                BriefingContext::Frontline(Box::new(FrontlineContext::new(
+                    figures,
+                    &figures.sites[site],
+                    &figures.teams[team],
+                    self.privacy,
+                    common,
+                    catalog,
+                )))
+            }
+            Subject::Payroll => BriefingContext::Hr(Box::new(HrContext::new(figures, common))),
         }
-        context
     }
 }
 
@@ -79,7 +88,7 @@ pub fn plan(job: &Job, figures: &Figures, catalogs: &Catalogs, language: &str) -
     let language = catalogs.get(language).0;
     match job.audience {
         Audience::Executive => briefings.push(Briefing {
-            template: "executive",
+            template: Audience::Executive.as_str(),
             scope: "company".into(),
             subject: Subject::Company,
             recipients: job.recipients.clone(),
@@ -94,7 +103,7 @@ pub fn plan(job: &Job, figures: &Figures, catalogs: &Catalogs, language: &str) -
                     continue;
                 }
                 briefings.push(Briefing {
-                    template: "manager",
+                    template: Audience::Manager.as_str(),
                     scope: format!("site:{}", site.info.site_id),
                     subject: Subject::Site(index),
                     recipients: vec![site.info.manager_email.clone()],
@@ -115,7 +124,7 @@ pub fn plan(job: &Job, figures: &Figures, catalogs: &Catalogs, language: &str) -
                     continue;
                 };
                 briefings.push(Briefing {
-                    template: "frontline",
+                    template: Audience::Frontline.as_str(),
                     scope: format!("team:{}", team.info.team_id),
                     subject: Subject::Team {
                         site: site_index,
@@ -135,7 +144,7 @@ pub fn plan(job: &Job, figures: &Figures, catalogs: &Catalogs, language: &str) -
     }
     if !job.hr_recipients.is_empty() {
         briefings.push(Briefing {
-            template: "hr",
+            template: HR_TEMPLATE,
             scope: "hr".into(),
             subject: Subject::Payroll,
             recipients: job.hr_recipients.clone(),

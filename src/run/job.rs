@@ -10,21 +10,24 @@ use super::*;
 pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSummary, RunError> {
     let started = Instant::now();
     let started_at = Utc::now();
-    let run_id = uuid::Uuid::new_v4().to_string();
-    let today = started_at.with_timezone(&job.timezone).date_naive();
-    let period = options
-        .period
-        .unwrap_or_else(|| Period::last_complete(job.period_kind, today));
-    let transport = transport(config, options)?;
-    let out_dir = out_dir(config, options);
-    let ledger = Ledger::open(&state_dir(config, &out_dir))?;
-    ledger.start_run(&run_id, &job.name, &period.to_string())?;
-    let result = produce_and_send(
-        config, job, options, &transport, ledger, &run_id, started_at, period, &out_dir,
-    );
-    let ledger = Ledger::open(&state_dir(config, &out_dir))?;
+    let run = Run {
+        job: JobRun::new(config, job, options, started_at),
+        run_id: uuid::Uuid::new_v4().to_string(),
+        started_at,
+    };
+    let transport = run.job.transport()?;
+    let ledger = Ledger::open(&run.job.state_dir())?;
+    let period = run.job.period;
+    ledger.start_run(&run.run_id, &job.name, &period.to_string())?;
+    let result = run.produce_and_send(&transport, ledger);
+    let ledger = Ledger::open(&run.job.state_dir())?;
     match result {
-        Ok((folder, briefings, render, messages, delivered)) => {
+        Ok(Sent {
+            folder,
+            produced,
+            messages,
+            delivered,
+        }) => {
             let counts = [
                 messages,
                 delivered.sent,
@@ -33,201 +36,211 @@ pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSu
             ];
             // a run stopped mid-send stays `running`: the next start resumes it
             if delivered.interrupted == 0 {
-                ledger.finish_run(&run_id, counts, None)?;
+                ledger.finish_run(&run.run_id, counts, None)?;
             }
             Ok(RunSummary {
                 job: job.name.clone(),
                 period,
                 folder,
-                briefings,
+                briefings: produced.briefings,
                 messages,
                 delivered,
                 seconds: started.elapsed().as_secs_f64(),
-                render,
+                render: produced.render,
             })
         }
         Err(error) => {
-            ledger.finish_run(&run_id, [0; 4], Some(&error.to_string()))?;
+            ledger.finish_run(&run.run_id, [0; 4], Some(&error.to_string()))?;
             Err(error)
         }
     }
 }
 
-#[allow(clippy::too_many_arguments, clippy::type_complexity)]
-pub(super) fn produce_and_send(
-    config: &Config,
-    job: &Job,
-    options: &RunOptions,
-    transport: &TransportSettings,
-    ledger: Ledger,
-    run_id: &str,
+/// One run of a job: its context, its id and when it started.
+struct Run<'a> {
+    job: JobRun<'a>,
+    run_id: String,
     started_at: chrono::DateTime<Utc>,
-    period: Period,
-    out_dir: &Path,
-) -> Result<(PathBuf, usize, Option<RenderStats>, usize, Delivered), RunError> {
-    let started = Instant::now();
-    let (mut exports, figures) = compute_figures(config, job, options, period)?;
-    let privacy = privacy(config);
-    tracing::info!(
-        seconds = started.elapsed().as_secs_f64(),
-        peak_rss_mib = peak_rss_mib(),
-        "figures computed"
-    );
-    let hashes = exports.file_hashes()?;
-    let job_dir = out_dir.join(&job.name);
-    let final_dir = job_dir.join(period.to_string());
-    let staging = job_dir.join(format!(".{}.{}.partial", period, run_id));
-    std::fs::create_dir_all(&staging).map_err(|e| RunError::Write {
-        path: staging.clone(),
-        detail: e.to_string(),
-    })?;
-    let result = produce(
-        config, job, options, &figures, &hashes, privacy, &staging, run_id, started_at, period,
-        &exports,
-    );
-    let (messages, briefings, render) = match result {
-        Ok(ok) => ok,
-        Err(error) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(error);
-        }
-    };
-    if final_dir.exists() {
-        std::fs::remove_dir_all(&final_dir).map_err(|e| RunError::Write {
-            path: final_dir.clone(),
-            detail: e.to_string(),
-        })?;
-    }
-    std::fs::rename(&staging, &final_dir).map_err(|e| RunError::Write {
-        path: final_dir.clone(),
-        detail: e.to_string(),
-    })?;
-    let delivery = &config.file.delivery;
-    let retry = Retry::from(&delivery.retry);
-    let sender = Sender {
-        transport,
-        retry: &retry,
-        from: &delivery.from.value,
-        reply_to: delivery.reply_to.as_ref().map(|r| r.value.as_str()),
-        folder: &final_dir,
-        run_id,
-    };
-    let count = messages.len();
-    let envelopes = messages
-        .into_iter()
-        .map(|(message, artifact_sha256)| Envelope {
-            identity: Identity {
-                job: job.name.clone(),
-                period: period.to_string(),
-                recipient: message.to.clone(),
-                resend: 0,
-            },
-            message,
-            artifact_sha256,
-        })
-        .collect();
-    let (delivered, ledger) = sender.send(ledger, envelopes)?;
-    if !(delivered.failed.is_empty() && delivered.pending.is_empty()) {
-        notify_admins(config, job, period, run_id, &sender, ledger, &delivered);
-    }
-    Ok((final_dir, briefings, render, count, delivered))
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(super) fn produce(
-    config: &Config,
-    job: &Job,
-    options: &RunOptions,
-    figures: &metrics::Figures,
-    hashes: &crate::data::FileHashes,
-    privacy: Privacy,
-    staging: &Path,
-    run_id: &str,
-    started_at: chrono::DateTime<Utc>,
-    period: Period,
-    exports: &Exports,
-) -> Result<Produced, RunError> {
-    let mut outputs = vec![
-        write(
-            &staging.join("sites.csv"),
-            &export::sites_csv(figures, privacy),
-        )?,
-        write(
-            &staging.join("data_quality.csv"),
-            &export::data_quality_csv(figures),
-        )?,
-    ];
-    let scorecard_csv = export::scorecard_csv(figures, &config.sha256, &hashes.data_sha256);
-    if job.scorecard_export {
-        outputs.push(write(&staging.join("scorecard.csv"), &scorecard_csv)?);
+/// What a run sent, and from where.
+struct Sent {
+    folder: PathBuf,
+    produced: Produced,
+    messages: usize,
+    delivered: Delivered,
+}
+
+impl Run<'_> {
+    fn produce_and_send(
+        &self,
+        transport: &crate::deliver::TransportSettings,
+        ledger: Ledger,
+    ) -> Result<Sent, RunError> {
+        let started = Instant::now();
+        let (mut exports, figures) = self.job.figures()?;
+        tracing::info!(
+            seconds = started.elapsed().as_secs_f64(),
+            peak_rss_mib = peak_rss_mib(),
+            "figures computed"
+        );
+        let hashes = exports.file_hashes()?;
+        let (job, period) = (self.job.job, self.job.period);
+        let job_dir = self.job.out_dir.join(&job.name);
+        let final_dir = job_dir.join(period.to_string());
+        let staging = job_dir.join(format!(".{}.{}.partial", period, self.run_id));
+        std::fs::create_dir_all(&staging).map_err(|source| RunError::Write {
+            path: staging.clone(),
+            source,
+        })?;
+        let mut produced = match self.produce(&figures, &hashes, &staging, &exports) {
+            Ok(ok) => ok,
+            Err(error) => {
+                let _ = std::fs::remove_dir_all(&staging);
+                return Err(error);
+            }
+        };
+        if final_dir.exists() {
+            std::fs::remove_dir_all(&final_dir).map_err(|source| RunError::Write {
+                path: final_dir.clone(),
+                source,
+            })?;
+        }
+        std::fs::rename(&staging, &final_dir).map_err(|source| RunError::Write {
+            path: final_dir.clone(),
+            source,
+        })?;
+        let sender = self.job.sender(transport, &final_dir, &self.run_id);
+        let messages = std::mem::take(&mut produced.messages);
+        let count = messages.len();
+        let envelopes = messages
+            .into_iter()
+            .map(|(message, artifact_sha256)| Envelope {
+                identity: Identity {
+                    job: job.name.clone(),
+                    period: period.to_string(),
+                    recipient: message.to.clone(),
+                    resend: 0,
+                },
+                message,
+                artifact_sha256,
+            })
+            .collect();
+        let (delivered, ledger) = sender.send(ledger, envelopes)?;
+        if !(delivered.failed.is_empty() && delivered.pending.is_empty()) {
+            notify_admins(&self.job, &self.run_id, &sender, ledger, &delivered);
+        }
+        Ok(Sent {
+            folder: final_dir,
+            produced,
+            messages: count,
+            delivered,
+        })
     }
-    let mut messages = Vec::new();
-    let mut recipients = Vec::new();
-    let mut briefing_count = 0;
-    let mut render_stats = None;
-    if !options.exports_only {
-        let reports = Path::new(&config.file.paths.reports);
-        let catalogs = Catalogs::load(&reports.join("i18n"), &config.file.language.value)?;
-        let briefings = report::plan(job, figures, &catalogs, &config.file.language.value);
+
+    /// The CSV exports, every briefing rendered into `staging`, and the manifest.
+    fn produce(
+        &self,
+        figures: &metrics::Figures,
+        hashes: &crate::data::FileHashes,
+        staging: &Path,
+        exports: &Exports,
+    ) -> Result<Produced, RunError> {
+        let config = self.job.config;
+        let mut outputs = vec![
+            write(
+                &staging.join("sites.csv"),
+                &export::sites_csv(figures, self.job.privacy()),
+            )?,
+            write(
+                &staging.join("data_quality.csv"),
+                &export::data_quality_csv(figures),
+            )?,
+        ];
+        let scorecard_csv = export::scorecard_csv(figures, &config.sha256, &hashes.data_sha256);
+        if self.job.job.scorecard_export {
+            outputs.push(write(&staging.join(SCORECARD_CSV), &scorecard_csv)?);
+        }
+        let mut briefed = Briefed::default();
+        if !self.job.options.exports_only {
+            briefed = self.brief(figures, hashes, staging, &scorecard_csv)?;
+            outputs.append(&mut briefed.pdfs);
+        }
+        let manifest = self.manifest(hashes, exports, outputs, briefed.recipients);
+        write(&staging.join("manifest.json"), &manifest.to_json())?;
+        Ok(Produced {
+            messages: briefed.messages,
+            briefings: briefed.count,
+            render: briefed.render,
+        })
+    }
+
+    /// Every briefing rendered into `staging`, and its messages.
+    fn brief(
+        &self,
+        figures: &metrics::Figures,
+        hashes: &crate::data::FileHashes,
+        staging: &Path,
+        scorecard_csv: &[u8],
+    ) -> Result<Briefed, RunError> {
+        let (config, job) = (self.job.config, self.job.job);
+        let catalogs = self.job.catalogs()?;
+        let briefings = self.job.briefings(figures, &catalogs);
         let contexts = report::Contexts {
             figures,
             catalogs: &catalogs,
-            privacy,
-            data_incomplete: options.data_incomplete,
+            privacy: self.job.privacy(),
+            data_incomplete: self.job.options.data_incomplete,
         };
         check_recipients(job, config, &briefings)?;
         let mut audiences: Vec<&str> = briefings.iter().map(|b| b.template).collect();
         audiences.sort();
         audiences.dedup();
-        let renderer = Renderer::load(reports, &audiences, page(config))?;
-        let frame = |title: &str| PageFrame {
-            title: title.to_string(),
-            period: period.to_string(),
-            generated: started_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        let renderer = Renderer::load(&config.paths.reports, &audiences, self.job.page())?;
+        let frame = PageFrame {
+            title: job.name.clone(),
+            period: self.job.period.to_string(),
+            generated: self.started_at.format("%Y-%m-%d %H:%M UTC").to_string(),
             footer: format!(
-                "run {run_id} · config {} · data {}",
+                "run {} · config {} · data {}",
+                self.run_id,
                 &config.sha256[..12],
                 &hashes.data_sha256[..12]
             ),
         };
         let render_started = Instant::now();
-        let rendered = render_all(&renderer, &contexts, &briefings, &frame(&job.name), staging)?;
-        render_stats = RenderStats::of(
-            render_started.elapsed().as_secs_f64(),
-            rendered
-                .iter()
-                .filter(|r| r.1.is_some())
-                .map(|r| r.2)
-                .collect(),
-        );
+        let rendered = render_all(&renderer, &contexts, &briefings, &frame, staging)?;
+        let mut briefed = Briefed {
+            render: RenderStats::of(
+                render_started.elapsed().as_secs_f64(),
+                rendered
+                    .iter()
+                    .filter(|r| r.1.is_some())
+                    .map(|r| r.2)
+                    .collect(),
+            ),
+            count: briefings.len(),
+            ..Briefed::default()
+        };
+        let scorecard_sha256 = hex::encode(Sha256::digest(scorecard_csv));
         for (briefing, (rendered, pdf, _)) in briefings.iter().zip(rendered) {
-            let mut attachments = Vec::new();
-            let mut artifacts = Vec::new();
-            let mut artifact_hashes = Vec::new();
-            if let Some(pdf) = pdf {
-                artifact_hashes.push(pdf.sha256.clone());
-                artifacts.push(pdf.path.clone());
-                attachments.push(Attachment {
-                    file_name: pdf.path.clone(),
-                    content_type: "application/pdf",
-                });
-                outputs.push(pdf);
-            }
+            let attachments = attachments(
+                pdf.as_ref().map(|p| p.path.as_str()),
+                briefing.attach_scorecard_csv,
+            );
+            let artifacts: Vec<String> = attachments.iter().map(|a| a.file_name.clone()).collect();
+            let mut artifact_hashes: Vec<String> = pdf.iter().map(|p| p.sha256.clone()).collect();
             if briefing.attach_scorecard_csv {
-                artifact_hashes.push(hex::encode(Sha256::digest(&scorecard_csv)));
-                artifacts.push("scorecard.csv".into());
-                attachments.push(Attachment {
-                    file_name: "scorecard.csv".into(),
-                    content_type: "text/csv",
-                });
+                artifact_hashes.push(scorecard_sha256.clone());
             }
+            briefed.pdfs.extend(pdf);
             for to in &briefing.recipients {
-                recipients.push(ManifestRecipient {
+                briefed.recipients.push(ManifestRecipient {
                     address: to.clone(),
                     scope: briefing.scope.clone(),
                     artifacts: artifacts.clone(),
                 });
-                messages.push((
+                briefed.messages.push((
                     OutgoingMessage {
                         to: to.clone(),
                         subject: rendered.subject.clone(),
@@ -238,37 +251,55 @@ pub(super) fn produce(
                     artifact_hashes.join(","),
                 ));
             }
-            briefing_count += 1;
+        }
+        Ok(briefed)
+    }
+
+    fn manifest(
+        &self,
+        hashes: &crate::data::FileHashes,
+        exports: &Exports,
+        outputs: Vec<ManifestFile>,
+        recipients: Vec<ManifestRecipient>,
+    ) -> Manifest {
+        let (config, period) = (self.job.config, self.job.period);
+        Manifest {
+            job: self.job.job.name.clone(),
+            period: period.to_string(),
+            period_start: period.start.to_string(),
+            period_end: period.last_day().to_string(),
+            run_id: self.run_id.clone(),
+            started_at: self.started_at.to_rfc3339(),
+            finished_at: Utc::now().to_rfc3339(),
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            config_path: config.path.display().to_string(),
+            config_sha256: config.sha256.clone(),
+            data_sha256: hashes.data_sha256.clone(),
+            inputs: exports
+                .files
+                .iter()
+                .map(|f| ManifestInput {
+                    export: f.export.as_str().to_string(),
+                    path: f.path.display().to_string(),
+                    size: f.size,
+                    rows: f.rows,
+                    sha256: hashes.per_file.get(&f.path).cloned().unwrap_or_default(),
+                })
+                .collect(),
+            outputs,
+            recipients,
         }
     }
-    let manifest = Manifest {
-        job: job.name.clone(),
-        period: period.to_string(),
-        period_start: period.start.to_string(),
-        period_end: period.last_day().to_string(),
-        run_id: run_id.to_string(),
-        started_at: started_at.to_rfc3339(),
-        finished_at: Utc::now().to_rfc3339(),
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        config_path: config.path.display().to_string(),
-        config_sha256: config.sha256.clone(),
-        data_sha256: hashes.data_sha256.clone(),
-        inputs: exports
-            .files
-            .iter()
-            .map(|f| ManifestInput {
-                export: f.export.as_str().to_string(),
-                path: f.path.display().to_string(),
-                size: f.size,
-                rows: f.rows,
-                sha256: hashes.per_file.get(&f.path).cloned().unwrap_or_default(),
-            })
-            .collect(),
-        outputs,
-        recipients,
-    };
-    write(&staging.join("manifest.json"), &manifest.to_json())?;
-    Ok((messages, briefing_count, render_stats))
+}
+
+/// The briefings of a run: their PDFs' manifest entries, recipients and messages.
+#[derive(Default)]
+struct Briefed {
+    pdfs: Vec<ManifestFile>,
+    recipients: Vec<ManifestRecipient>,
+    messages: Vec<(OutgoingMessage, String)>,
+    count: usize,
+    render: Option<RenderStats>,
 }
 
 /// Every recipient must parse as an address in an allowed domain; otherwise nothing is sent.
@@ -280,12 +311,7 @@ pub fn check_recipients(
     let mut bad: Vec<String> = briefings
         .iter()
         .flat_map(|b| &b.recipients)
-        .filter(|address| match address.parse::<lettre::Address>() {
-            Ok(parsed) => !config
-                .allowed_domains
-                .contains(&parsed.domain().to_ascii_lowercase()),
-            Err(_) => true,
-        })
+        .filter(|address| config.delivery.allowed_domains.check(address).is_err())
         .map(|a| format!("`{a}`"))
         .collect();
     bad.sort();

@@ -3,33 +3,33 @@
 //! produced all of its outputs is moved into place and sent.
 
 use crate::config::{Config, Job};
-use crate::data::{DataError, ExportName, Exports};
+use crate::data::{DataError, Exports};
 use crate::deliver::{
-    self, Attachment, Delivered, DeliveryError, Envelope, Identity, Ledger, LedgerError,
-    OutgoingMessage, Retry, Sender, SettingsError, TransportSettings,
+    Attachment, Delivered, DeliveryError, Envelope, Identity, Ledger, LedgerError, OutgoingMessage,
+    Sender, SettingsError,
 };
 use crate::export::{self, Manifest, ManifestFile, ManifestInput, ManifestRecipient};
-use crate::metrics::employee::Privacy;
-use crate::metrics::period::Period;
-use crate::metrics::{self, MetricsError, MetricsRequest};
+use crate::metrics::{self, MetricsError};
+use crate::period::Period;
 use crate::render::pdf::PageFrame;
 use crate::render::{RenderError, Rendered, Renderer};
-use crate::report::{self, CatalogError, Catalogs};
+use crate::report::{self, CatalogError};
 use chrono::Utc;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
+mod context;
 mod job;
 mod notice;
 mod preview;
 mod render;
 mod resend;
 
+pub use context::{JobRun, export_patterns, page, state_dir};
 pub use job::{check_recipients, run_job};
-pub use notice::notice_context;
+pub use notice::{NOTICE_TEMPLATE, notice_context};
 pub use preview::{Pick, Preview, dry_run, preview};
 pub use resend::resend;
 
@@ -53,16 +53,24 @@ pub enum RunError {
         "job {job}: recipients outside delivery.allowed_domains or not valid addresses, nothing was sent: {addresses}"
     )]
     Recipients { job: String, addresses: String },
-    #[error("cannot write {path}: {detail}")]
-    Write { path: PathBuf, detail: String },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot read {} (run the job for this period first): {source}", path.display())]
+    NotRunYet {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("no briefing for `{scope}` in job {job}: expected one of {known}, …")]
     Scope {
         job: String,
         scope: String,
         known: String,
     },
-    #[error("cannot generate the demo exports: {0}")]
-    Demo(String),
 }
 
 #[derive(Debug, Clone)]
@@ -106,7 +114,11 @@ pub struct RunSummary {
 
 /// What a run produced: each message with the hash of its artifacts, the briefing count
 /// and the rendering times.
-type Produced = (Vec<(OutgoingMessage, String)>, usize, Option<RenderStats>);
+struct Produced {
+    messages: Vec<(OutgoingMessage, String)>,
+    briefings: usize,
+    render: Option<RenderStats>,
+}
 
 #[derive(Debug, Clone, Copy)]
 pub struct RenderStats {
@@ -130,97 +142,26 @@ impl RenderStats {
     }
 }
 
-pub fn data_dir(config: &Config, options: &RunOptions) -> PathBuf {
-    options
-        .data_dir
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(&config.file.data.dir))
-}
-
-pub fn export_patterns(config: &Config, dir: &Path) -> BTreeMap<ExportName, PathBuf> {
-    let paths = &config.file.data.exports;
-    [
-        (ExportName::Sites, &paths.sites),
-        (ExportName::Teams, &paths.teams),
-        (ExportName::CustomerResponses, &paths.customer_responses),
-        (ExportName::EmployeeResponses, &paths.employee_responses),
-        (ExportName::Financials, &paths.financials),
-    ]
-    .into_iter()
-    .map(|(export, pattern)| (export, dir.join(pattern)))
-    .collect()
-}
-
-pub fn page(config: &Config) -> crate::render::Page {
-    match config.file.page_size {
-        crate::config::PageSize::A4 => crate::render::Page::A4,
-        crate::config::PageSize::Letter => crate::render::Page::LETTER,
+/// What a briefing's message carries: its PDF, and HR's `scorecard.csv`.
+fn attachments(pdf: Option<&str>, scorecard_csv: bool) -> Vec<Attachment> {
+    let mut attachments: Vec<Attachment> = pdf
+        .map(|name| Attachment {
+            file_name: name.to_string(),
+            content_type: "application/pdf",
+        })
+        .into_iter()
+        .collect();
+    if scorecard_csv {
+        attachments.push(Attachment {
+            file_name: SCORECARD_CSV.into(),
+            content_type: "text/csv",
+        });
     }
+    attachments
 }
 
-pub fn privacy(config: &Config) -> Privacy {
-    Privacy {
-        min_group_size: config.file.privacy.min_group_size.into(),
-    }
-}
-
-/// Opens the exports and computes the period's figures (with the briefings' detail unless
-/// the run writes exports only).
-pub fn compute_figures(
-    config: &Config,
-    job: &Job,
-    options: &RunOptions,
-    period: Period,
-) -> Result<(Exports, metrics::Figures), RunError> {
-    let data_dir = data_dir(config, options);
-    let patterns = export_patterns(config, &data_dir);
-    let queries = crate::data::queries::QueryDir::new(Path::new(&config.file.paths.queries));
-    let querying = crate::progress::spinner("querying the exports");
-    let exports = Exports::open(&patterns, queries, config.file.data.memory_limit.as_deref())?;
-    let figures = metrics::compute(
-        &exports,
-        &MetricsRequest {
-            period,
-            zone: job.timezone,
-            min_group_size: config.file.privacy.min_group_size,
-            compare_min_n: config.file.compare.min_n,
-            overdispersion: config.file.compare.overdispersion,
-            scorecard: &config.scorecard,
-            detailed: !options.exports_only,
-        },
-    )?;
-    querying.finish_and_clear();
-    Ok((exports, figures))
-}
-
-/// Where the state store lives: `paths.state`, else `<output>/state`.
-pub fn state_dir(config: &Config, out_dir: &Path) -> PathBuf {
-    config
-        .file
-        .paths
-        .state
-        .as_ref()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| out_dir.join("state"))
-}
-
-pub fn out_dir(config: &Config, options: &RunOptions) -> PathBuf {
-    options
-        .out_dir
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(&config.file.paths.output))
-}
-
-/// The transport of a run: config, `--transport`, then the XBRIEF_SMTP_* variables.
-pub fn transport(config: &Config, options: &RunOptions) -> Result<TransportSettings, RunError> {
-    let outbox = out_dir(config, options).join(&config.file.delivery.outbox);
-    Ok(deliver::resolve(
-        config,
-        options.transport,
-        outbox,
-        &|name| std::env::var(name).ok(),
-    )?)
-}
+/// The payroll file's name, in the run's folder and as an attachment.
+const SCORECARD_CSV: &str = "scorecard.csv";
 
 /// Peak resident set size of this process, in MiB.
 pub fn peak_rss_mib() -> f64 {
@@ -236,9 +177,9 @@ pub fn peak_rss_mib() -> f64 {
 
 /// Writes an output file and returns its manifest entry (size and SHA-256).
 fn write(path: &Path, bytes: &[u8]) -> Result<ManifestFile, RunError> {
-    std::fs::write(path, bytes).map_err(|e| RunError::Write {
+    std::fs::write(path, bytes).map_err(|source| RunError::Write {
         path: path.to_path_buf(),
-        detail: e.to_string(),
+        source,
     })?;
     Ok(ManifestFile {
         path: path

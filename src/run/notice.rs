@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// The template folder of the admins' notice.
+pub const NOTICE_TEMPLATE: &str = "notice";
+
 /// The context of the admins' notice (`reports/notice/`).
 pub fn notice_context(
     job: &str,
@@ -25,43 +28,32 @@ pub fn notice_context(
 /// Tells `delivery.admins` which recipients did not get their briefing. Best effort: a
 /// notice that cannot be sent is logged, and the run's own exit status already says it.
 pub(super) fn notify_admins(
-    config: &Config,
-    job: &Job,
-    period: Period,
+    run: &JobRun,
     run_id: &str,
     sender: &Sender,
     ledger: Ledger,
     delivered: &Delivered,
 ) {
-    let admins: Vec<String> = config
-        .file
-        .delivery
-        .admins
-        .iter()
-        .map(|a| a.value.clone())
-        .collect();
+    let (job, period) = (run.job, run.period);
+    let admins = run.config.delivery.admins.clone();
     if admins.is_empty() {
         return;
     }
     let context = notice_context(&job.name, period, run_id, delivered);
-    let rendered = Renderer::load(
-        Path::new(&config.file.paths.reports),
-        &["notice"],
-        page(config),
-    )
-    .and_then(|r| {
-        r.render(
-            "notice",
-            &context,
-            PageFrame {
-                title: String::new(),
-                period: String::new(),
-                generated: String::new(),
-                footer: String::new(),
-            },
-            false,
-        )
-    });
+    let rendered = Renderer::load(&run.config.paths.reports, &[NOTICE_TEMPLATE], run.page())
+        .and_then(|r| {
+            r.render(
+                NOTICE_TEMPLATE,
+                &context,
+                PageFrame {
+                    title: String::new(),
+                    period: String::new(),
+                    generated: String::new(),
+                    footer: String::new(),
+                },
+                false,
+            )
+        });
     let rendered = match rendered {
         Ok(r) => r,
         Err(error) => {

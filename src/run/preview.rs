@@ -4,23 +4,10 @@
 use super::*;
 
 /// The briefings a run would produce, computed from the data; nothing is written or sent.
-pub fn dry_run(
-    config: &Config,
-    job: &Job,
-    options: &RunOptions,
-) -> Result<(Period, Vec<report::Briefing>), RunError> {
-    let today = Utc::now().with_timezone(&job.timezone).date_naive();
-    let period = options
-        .period
-        .unwrap_or_else(|| Period::last_complete(job.period_kind, today));
+pub fn dry_run(run: &JobRun) -> Result<Vec<report::Briefing>, RunError> {
     // the same figures as the run: the teams of the fan-out come with the detail
-    let (_, figures) = compute_figures(config, job, options, period)?;
-    let reports = Path::new(&config.file.paths.reports);
-    let catalogs = Catalogs::load(&reports.join("i18n"), &config.file.language.value)?;
-    Ok((
-        period,
-        report::plan(job, &figures, &catalogs, &config.file.language.value),
-    ))
+    let (_, figures) = run.figures()?;
+    Ok(run.briefings(&figures, &run.catalogs()?))
 }
 
 /// One briefing rendered without sending or writing anything else.
@@ -45,27 +32,16 @@ pub enum Pick<'a> {
 }
 
 /// Renders one briefing of `job`, picked by scope or recipient, without writing or sending.
-pub fn preview(
-    config: &Config,
-    job: &Job,
-    options: &RunOptions,
-    pick: Pick,
-) -> Result<Preview, RunError> {
-    let period = options.period.unwrap_or_else(|| {
-        Period::last_complete(
-            job.period_kind,
-            Utc::now().with_timezone(&job.timezone).date_naive(),
-        )
-    });
-    let (_, figures) = compute_figures(config, job, options, period)?;
-    let reports = Path::new(&config.file.paths.reports);
-    let catalogs = Catalogs::load(&reports.join("i18n"), &config.file.language.value)?;
-    let briefings = report::plan(job, &figures, &catalogs, &config.file.language.value);
+pub fn preview(run: &JobRun, pick: Pick) -> Result<Preview, RunError> {
+    let (config, job, period) = (run.config, run.job, run.period);
+    let (_, figures) = run.figures()?;
+    let catalogs = run.catalogs()?;
+    let briefings = run.briefings(&figures, &catalogs);
     let contexts = report::Contexts {
         figures: &figures,
         catalogs: &catalogs,
-        privacy: privacy(config),
-        data_incomplete: options.data_incomplete,
+        privacy: run.privacy(),
+        data_incomplete: run.options.data_incomplete,
     };
     let known: Vec<&str> = briefings
         .iter()
@@ -87,7 +63,7 @@ pub fn preview(
             },
             known: known.iter().take(8).copied().collect::<Vec<_>>().join(", "),
         })?;
-    let renderer = Renderer::load(reports, &[briefing.template], page(config))?;
+    let renderer = Renderer::load(&config.paths.reports, &[briefing.template], run.page())?;
     let frame = PageFrame {
         title: job.name.clone(),
         period: period.to_string(),

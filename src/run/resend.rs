@@ -10,61 +10,42 @@ pub fn resend(
     options: &RunOptions,
     to: &str,
 ) -> Result<Delivered, RunError> {
-    let transport = transport(config, options)?;
-    let out_dir = out_dir(config, options);
-    let ledger = Ledger::open(&state_dir(config, &out_dir))?;
-    let preview = preview(config, job, options, Pick::Recipient(to))?;
+    let run = JobRun::new(config, job, options, Utc::now());
+    let transport = run.transport()?;
+    let ledger = Ledger::open(&run.state_dir())?;
+    let preview = preview(&run, Pick::Recipient(to))?;
     let identity = Identity {
         job: job.name.clone(),
         period: preview.period.to_string(),
         recipient: to.to_string(),
         resend: ledger.next_resend(&job.name, &preview.period.to_string(), to)?,
     };
-    let folder = out_dir
-        .join(&job.name)
-        .join(preview.period.to_string())
-        .join("resend");
-    std::fs::create_dir_all(&folder).map_err(|e| RunError::Write {
+    let run_folder = run.out_dir.join(&job.name).join(preview.period.to_string());
+    let folder = run_folder.join("resend");
+    std::fs::create_dir_all(&folder).map_err(|source| RunError::Write {
         path: folder.clone(),
-        detail: e.to_string(),
+        source,
     })?;
-    let mut attachments = Vec::new();
     let mut hashes = Vec::new();
+    let pdf_name = format!("{}.pdf", preview.file_stem);
     if let Some(pdf) = &preview.rendered.pdf {
-        let name = format!("{}.pdf", preview.file_stem);
-        hashes.push(write(&folder.join(&name), pdf)?.sha256);
-        attachments.push(Attachment {
-            file_name: name,
-            content_type: "application/pdf",
-        });
+        hashes.push(write(&folder.join(&pdf_name), pdf)?.sha256);
     }
     if preview.attach_scorecard_csv {
         // payroll gets the very file the run delivered
-        let source = folder
-            .parent()
-            .expect("the run folder")
-            .join("scorecard.csv");
-        let bytes = std::fs::read(&source).map_err(|e| RunError::Write {
-            path: source.clone(),
-            detail: format!("{e} (run the job for this period first)"),
+        let delivered = run_folder.join(SCORECARD_CSV);
+        let bytes = std::fs::read(&delivered).map_err(|source| RunError::NotRunYet {
+            path: delivered.clone(),
+            source,
         })?;
-        hashes.push(write(&folder.join("scorecard.csv"), &bytes)?.sha256);
-        attachments.push(Attachment {
-            file_name: "scorecard.csv".into(),
-            content_type: "text/csv",
-        });
+        hashes.push(write(&folder.join(SCORECARD_CSV), &bytes)?.sha256);
     }
-    let delivery = &config.file.delivery;
-    let retry = Retry::from(&delivery.retry);
+    let attachments = attachments(
+        preview.rendered.pdf.as_ref().map(|_| pdf_name.as_str()),
+        preview.attach_scorecard_csv,
+    );
     let run_id = uuid::Uuid::new_v4().to_string();
-    let sender = Sender {
-        transport: &transport,
-        retry: &retry,
-        from: &delivery.from.value,
-        reply_to: delivery.reply_to.as_ref().map(|r| r.value.as_str()),
-        folder: &folder,
-        run_id: &run_id,
-    };
+    let sender = run.sender(&transport, &folder, &run_id);
     let envelope = Envelope {
         identity,
         message: OutgoingMessage {

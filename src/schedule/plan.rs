@@ -3,10 +3,8 @@
 
 use super::fire::{Dst, next_fires};
 use crate::config::Job;
-use crate::metrics::period::Period;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use std::str::FromStr;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PlannedRun {
@@ -31,9 +29,7 @@ pub struct JobPlan {
 pub fn plan(jobs: &[&Job], from: DateTime<Utc>, count: usize) -> Vec<JobPlan> {
     jobs.iter()
         .map(|job| {
-            // the config was validated: the schedule parses
-            let cron = croner::Cron::from_str(&job.schedule).expect("a validated schedule");
-            let fires = next_fires(&cron, job.timezone, from, count);
+            let fires = next_fires(&job.schedule.cron, job.timezone, from, count);
             let mut offset = from.with_timezone(&job.timezone).format("%:z").to_string();
             let runs = fires
                 .iter()
@@ -59,8 +55,7 @@ pub fn plan(jobs: &[&Job], from: DateTime<Utc>, count: usize) -> Vec<JobPlan> {
                             .at
                             .with_timezone(&Utc)
                             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                        period: Period::last_complete(job.period_kind, fire.at.date_naive())
-                            .to_string(),
+                        period: job.period_at(fire.at.with_timezone(&Utc)).to_string(),
                         dst,
                     }
                 })
@@ -68,7 +63,7 @@ pub fn plan(jobs: &[&Job], from: DateTime<Utc>, count: usize) -> Vec<JobPlan> {
             JobPlan {
                 job: job.name.clone(),
                 timezone: job.timezone.name().to_string(),
-                schedule: job.schedule.clone(),
+                schedule: job.schedule.text.clone(),
                 runs,
             }
         })

@@ -13,14 +13,13 @@ use crate::data::ExportName;
 use crate::data::freshness;
 use crate::data::queries::QueryDir;
 use crate::deliver::Ledger;
-use crate::metrics::period::Period;
+use crate::period::Period;
 use crate::run::{self, RunOptions};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
@@ -28,24 +27,24 @@ use std::time::{Duration, SystemTime};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("{0}")]
-    Config(String),
+    #[error(transparent)]
+    Config(#[from] crate::config::LoadError),
     #[error(
         "another xbrief serve (pid {pid}) owns the state store {dir}: only one runner may use it; stop that one first"
     )]
     Locked { dir: PathBuf, pid: String },
-    #[error("cannot lock the state store {dir}: {detail}")]
-    Lock { dir: PathBuf, detail: String },
+    #[error("cannot lock the state store {}: {source}", dir.display())]
+    Lock {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Ledger(#[from] crate::deliver::LedgerError),
     #[error("the scheduler failed: {0}")]
-    Ticker(String),
-}
-
-impl From<tokio_cron_scheduler::JobSchedulerError> for ServeError {
-    fn from(error: tokio_cron_scheduler::JobSchedulerError) -> Self {
-        Self::Ticker(error.to_string())
-    }
+    Ticker(#[from] tokio_cron_scheduler::JobSchedulerError),
+    #[error("cannot start the runner's event loop: {0}")]
+    Runtime(#[source] std::io::Error),
 }
 
 static STOP: AtomicBool = AtomicBool::new(false);
@@ -76,9 +75,9 @@ struct StoreLock {
 }
 
 fn lock(dir: &Path) -> Result<StoreLock, ServeError> {
-    let fail = |e: std::io::Error| ServeError::Lock {
+    let fail = |source: std::io::Error| ServeError::Lock {
         dir: dir.to_path_buf(),
-        detail: e.to_string(),
+        source,
     };
     std::fs::create_dir_all(dir).map_err(fail)?;
     let path = dir.join("serve.lock");
@@ -134,13 +133,13 @@ impl Running {
         self.reap();
         if self.runs.contains_key(&job.name) {
             tracing::warn!(job = %job.name, %period, "the previous run is still going: this one is skipped");
-            eprintln!(
+            tracing::info!(target: "xbrief::summary",
                 "{} {period}: skipped ({why}): the previous run is still going",
                 job.name
             );
             return;
         }
-        eprintln!("{} {period}: starting ({why})", job.name);
+        tracing::info!(target: "xbrief::summary", "{} {period}: starting ({why})", job.name);
         let name = job.name.clone();
         let (config, job) = (config.clone(), job.clone());
         let handle = std::thread::spawn(move || {
@@ -149,14 +148,14 @@ impl Running {
                 match wait_for_data(&config, &options, wait, due) {
                     Fresh::Yes => {}
                     Fresh::NoButRun => {
-                        eprintln!(
+                        tracing::info!(target: "xbrief::summary",
                             "{} {period}: data not fresh by the deadline: running with the incomplete-data banner",
                             job.name
                         );
                         options.data_incomplete = true;
                     }
                     Fresh::NoSoSkip => {
-                        eprintln!(
+                        tracing::info!(target: "xbrief::summary",
                             "{} {period}: data not fresh by the deadline: skipped (wait_for_data.then: skip)",
                             job.name
                         );
@@ -165,7 +164,7 @@ impl Running {
                 }
             }
             match run::run_job(&config, &job, &options) {
-                Ok(summary) => eprintln!(
+                Ok(summary) => tracing::info!(target: "xbrief::summary",
                     "{} {}: {} sent, {} already sent before, {} not delivered, {} left for the next start",
                     summary.job,
                     summary.period,
@@ -174,7 +173,9 @@ impl Running {
                     summary.delivered.failed.len() + summary.delivered.pending.len(),
                     summary.delivered.interrupted
                 ),
-                Err(error) => eprintln!("{} {period}: failed: {error}", job.name),
+                Err(error) => {
+                    tracing::info!(target: "xbrief::summary", "{} {period}: failed: {error}", job.name)
+                }
             }
         });
         self.runs.insert(name, handle);
@@ -200,7 +201,8 @@ fn wait_for_data(
     wait: &WaitForData,
     due: DateTime<Utc>,
 ) -> Fresh {
-    let pattern = run::export_patterns(config, &run::data_dir(config, options))
+    let data_dir = options.data_dir.as_ref().unwrap_or(&config.data.dir);
+    let pattern = run::export_patterns(&config.data.exports, data_dir)
         [&ExportName::CustomerResponses]
         .clone();
     let deadline = due + wait.deadline;
@@ -209,7 +211,7 @@ fn wait_for_data(
         .unwrap_or_default()
         .clamp(Duration::from_secs(1), Duration::from_secs(60));
     loop {
-        let queries = QueryDir::new(Path::new(&config.file.paths.queries));
+        let queries = QueryDir::new(&config.paths.queries);
         match freshness::probe(&pattern, queries) {
             Ok(found) if found.is_fresh(Utc::now(), wait.max_age) => return Fresh::Yes,
             Ok(_) => {}
@@ -225,14 +227,9 @@ fn wait_for_data(
     }
 }
 
-fn period_of(job: &Job, at: DateTime<chrono_tz::Tz>) -> Period {
-    Period::last_complete(job.period_kind, at.date_naive())
-}
-
 /// The next fire of `job` strictly after `after`.
 fn next_fire(job: &Job, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let cron = croner::Cron::from_str(&job.schedule).ok()?;
-    next_fires(&cron, job.timezone, after, 1)
+    next_fires(&job.schedule.cron, job.timezone, after, 1)
         .into_iter()
         .next()
         .map(|fire| fire.at.with_timezone(&Utc))
@@ -265,13 +262,10 @@ fn recover(
         running.start(config, job, period, now, "resuming a run that died");
     }
     for job in config.jobs.values() {
-        let Ok(cron) = croner::Cron::from_str(&job.schedule) else {
+        let Some(latest) = previous_fire(&job.schedule.cron, job.timezone, now) else {
             continue;
         };
-        let Some(latest) = previous_fire(&cron, job.timezone, now) else {
-            continue;
-        };
-        let period = period_of(job, latest.at);
+        let period = job.period_at(latest.at.with_timezone(&Utc));
         if ledger.succeeded(&job.name, &period.to_string())? || running.runs.contains_key(&job.name)
         {
             continue;
@@ -286,7 +280,7 @@ fn recover(
                 &format!("caught up: missed at {}", latest.at.to_rfc3339()),
             );
         } else {
-            eprintln!(
+            tracing::info!(target: "xbrief::summary",
                 "{} {period}: missed at {}, older than catch_up_within: not run (xbrief run {} --period {period} runs it)",
                 job.name,
                 latest.at.to_rfc3339(),
@@ -298,21 +292,16 @@ fn recover(
 }
 
 pub fn serve(config_path: &Path) -> Result<(), ServeError> {
-    let load = |path: &Path| {
-        Config::load(path)
-            .map(Arc::new)
-            .map_err(|e| ServeError::Config(e.to_string()))
-    };
+    let load = |path: &Path| Config::load(path).map(Arc::new).map_err(ServeError::Config);
     let config = load(config_path)?;
-    let defaults = RunOptions::for_period(None);
-    let state = run::state_dir(&config, &run::out_dir(&config, &defaults));
+    let state = run::state_dir(&config, &config.paths.output);
     let _lock = lock(&state)?;
     install_signals();
     let ledger = Ledger::open(&state)?;
     let mut running = Running::default();
     recover(&config, &ledger, &mut running, Utc::now())?;
     drop(ledger);
-    eprintln!(
+    tracing::info!(target: "xbrief::summary",
         "serving {} job(s) from {}; state in {}",
         config.jobs.len(),
         config_path.display(),
@@ -322,11 +311,11 @@ pub fn serve(config_path: &Path) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| ServeError::Ticker(e.to_string()))?;
+        .map_err(ServeError::Runtime)?;
     runtime.block_on(tick(config_path, config, &mut running, load))?;
-    eprintln!("stopping: waiting for the runs in flight");
+    tracing::info!(target: "xbrief::summary", "stopping: waiting for the runs in flight");
     running.wait();
-    eprintln!("stopped");
+    tracing::info!(target: "xbrief::summary", "stopped");
     Ok(())
 }
 
@@ -353,7 +342,7 @@ async fn tick(
                     running.start(
                         &config,
                         job,
-                        period_of(job, local),
+                        job.period_at(alarm.at),
                         alarm.at,
                         &format!("scheduled at {}", local.to_rfc3339()),
                     );
@@ -370,12 +359,12 @@ async fn tick(
                     config_time = modified(config_path);
                     match load(config_path) {
                         Ok(new) => {
-                            eprintln!("config reloaded: {} job(s)", new.jobs.len());
+                            tracing::info!(target: "xbrief::summary", "config reloaded: {} job(s)", new.jobs.len());
                             config = new;
                             arm(&mut ticker, &config).await?;
                         }
                         Err(error) => {
-                            eprintln!("config edit rejected, keeping the running jobs: {error}")
+                            tracing::info!(target: "xbrief::summary", "config edit rejected, keeping the running jobs: {error}")
                         }
                     }
                 }

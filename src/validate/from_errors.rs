@@ -24,10 +24,10 @@ pub(super) fn render_problem(error: &RenderError) -> Problem {
             }),
         },
         RenderError::Template { path, detail, .. } => Problem::in_file(path, detail.clone()),
-        RenderError::Read { path, detail } => Problem::in_file(
+        RenderError::Read { path, source } => Problem::in_file(
             path,
             format!(
-                "cannot read this template: {detail}; expected briefing.tera, email.txt and email.html in every folder of reports/"
+                "cannot read this template: {source}; expected briefing.tera, email.txt and email.html in every folder of reports/"
             ),
         ),
     }
@@ -53,7 +53,7 @@ pub(super) fn catalog_problem(error: &CatalogError) -> Problem {
 
 pub(super) fn engine_problem(error: &EngineError) -> Option<Problem> {
     match error {
-        EngineError::Query { path, detail } => Some(sql::problem(path, detail)),
+        EngineError::Query { path, source } => Some(sql::problem(path, &source.to_string())),
         EngineError::File(missing) => Some(Problem::in_file(
             &missing.path,
             format!(
@@ -97,10 +97,10 @@ pub(super) fn run_problem(config: &Config, error: &RunError) -> Problem {
         RunError::Data(DataError::Unreadable {
             export,
             file,
-            detail,
+            source,
         }) => Problem::in_file(
             file,
-            format!("export {export}: not readable as Parquet: {detail}"),
+            format!("export {export}: not readable as Parquet: {source}"),
         ),
         RunError::Data(DataError::Empty { export, files }) => Problem::in_file(
             files,
@@ -109,7 +109,7 @@ pub(super) fn run_problem(config: &Config, error: &RunError) -> Problem {
             ),
         ),
         RunError::Data(DataError::NoFiles { pattern, .. }) => Problem {
-            help: config.file.data.demo_if_missing.then(|| {
+            help: config.data.demo_if_missing.then(|| {
                 "`xbrief run` generates the demo exports here (demo_if_missing: true)".to_string()
             }),
             ..Problem::in_file(pattern, error.to_string())

@@ -23,18 +23,22 @@ pub use problem::Problem;
 use crate::config::{Audience, Config, Job, LoadError};
 use crate::data::ExportName;
 use crate::deliver::Delivered;
-use crate::metrics::period::Period;
+use crate::period::Period;
 use crate::render::pdf::PageFrame;
 use crate::render::{Renderer, check_templates};
 use crate::report::{self, Catalogs, Contexts};
-use crate::run::{self, RunError, RunOptions};
+use crate::run::{self, JobRun, RunError, RunOptions};
 use chrono::Utc;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The template folders under `reports/`: one per audience, HR's message and the admins'
 /// delivery notice.
-const TEMPLATE_FOLDERS: [&str; 5] = ["executive", "manager", "frontline", "hr", "notice"];
+fn template_folders() -> Vec<&'static str> {
+    let mut folders: Vec<&str> = Audience::ALL.iter().map(|a| a.as_str()).collect();
+    folders.extend([report::HR_TEMPLATE, run::NOTICE_TEMPLATE]);
+    folders
+}
 
 /// What was checked, for the closing line.
 #[derive(Debug, Default)]
@@ -103,19 +107,17 @@ pub fn validate(config_path: &Path, depth: Depth) -> Validation {
         }
     };
     // Without a valid config, the templates are still checked where it would find them.
-    let reports = config.as_ref().map_or_else(
-        || PathBuf::from("reports"),
-        |c| PathBuf::from(&c.file.paths.reports),
-    );
-    let syntax = check_templates(&reports, &TEMPLATE_FOLDERS);
-    found.checked.template_files = TEMPLATE_FOLDERS.len() * 3;
+    let reports = config
+        .as_ref()
+        .map_or_else(|| PathBuf::from("reports"), |c| c.paths.reports.clone());
+    let folders = template_folders();
+    let syntax = check_templates(&reports, &folders);
+    found.checked.template_files = folders.len() * 3;
     let templates_parse = syntax.is_empty();
     found
         .problems
         .extend(syntax.into_iter().map(|e| render_problem(&e)));
-    let language = config
-        .as_ref()
-        .map_or("en", |c| c.file.language.value.as_str());
+    let language = config.as_ref().map_or("en", |c| c.language.as_str());
     let catalogs = match Catalogs::load(&reports.join("i18n"), language) {
         Ok(catalogs) => Some(catalogs),
         Err(error) => {
@@ -123,10 +125,9 @@ pub fn validate(config_path: &Path, depth: Depth) -> Validation {
             None
         }
     };
-    let queries = config.as_ref().map_or_else(
-        || PathBuf::from("queries"),
-        |c| PathBuf::from(&c.file.paths.queries),
-    );
+    let queries = config
+        .as_ref()
+        .map_or_else(|| PathBuf::from("queries"), |c| c.paths.queries.clone());
     match crate::data::engine::syntax_errors(&queries) {
         Ok(errors) => found.problems.extend(
             errors
@@ -150,16 +151,20 @@ pub fn validate(config_path: &Path, depth: Depth) -> Validation {
 /// Runs the query stage once per period kind and zone the jobs use, then renders every
 /// template against the figures.
 fn check_runs(config: &Config, catalogs: &Catalogs, render: bool, found: &mut Validation) {
-    let reports = Path::new(&config.file.paths.reports);
-    let renderer =
-        match render.then(|| Renderer::load(reports, &TEMPLATE_FOLDERS, run::page(config))) {
-            Some(Ok(renderer)) => Some(renderer),
-            Some(Err(error)) => {
-                found.problems.push(render_problem(&error));
-                None
-            }
-            None => None,
-        };
+    let renderer = match render.then(|| {
+        Renderer::load(
+            &config.paths.reports,
+            &template_folders(),
+            run::page(config),
+        )
+    }) {
+        Some(Ok(renderer)) => Some(renderer),
+        Some(Err(error)) => {
+            found.problems.push(render_problem(&error));
+            None
+        }
+        None => None,
+    };
     let mut groups: Vec<(&Job, Vec<&Job>)> = Vec::new();
     for job in config.jobs.values() {
         match groups.iter_mut().find(|(first, _)| {
@@ -172,13 +177,11 @@ fn check_runs(config: &Config, catalogs: &Catalogs, render: bool, found: &mut Va
     let mut rendered: BTreeSet<(&str, String)> = BTreeSet::new();
     // a template problem, and the languages it showed in
     let mut failed: BTreeMap<Problem, Vec<String>> = BTreeMap::new();
+    let options = RunOptions::for_period(None);
     for (first, jobs) in groups {
-        let period = Period::last_complete(
-            first.period_kind,
-            Utc::now().with_timezone(&first.timezone).date_naive(),
-        );
-        let options = RunOptions::for_period(Some(period));
-        let (exports, figures) = match run::compute_figures(config, first, &options, period) {
+        let run = JobRun::new(config, first, &options, Utc::now());
+        let period = run.period;
+        let (exports, figures) = match run.figures() {
             Ok(done) => done,
             Err(error) => {
                 // the same data and queries fail the same way for every period
@@ -197,11 +200,11 @@ fn check_runs(config: &Config, catalogs: &Catalogs, render: bool, found: &mut Va
         let contexts = |data_incomplete| Contexts {
             figures: &figures,
             catalogs,
-            privacy: run::privacy(config),
+            privacy: run.privacy(),
             data_incomplete,
         };
         for job in jobs {
-            let briefings = report::plan(job, &figures, catalogs, &config.file.language.value);
+            let briefings = report::plan(job, &figures, catalogs, &config.language);
             found
                 .problems
                 .extend(recipient_problem(config, job, &briefings, &exports));
@@ -259,10 +262,8 @@ fn check_runs(config: &Config, catalogs: &Catalogs, render: bool, found: &mut Va
             pending: vec![("other@example.com".into(), "451 try again later".into())],
             ..Delivered::default()
         };
-        let period = Period::last_complete(
-            crate::metrics::period::PeriodKind::Month,
-            Utc::now().date_naive(),
-        );
+        let period =
+            Period::last_complete(crate::period::PeriodKind::Month, Utc::now().date_naive());
         let context = run::notice_context("a-job", period, "a-run-id", &sample);
         found.checked.renders += 1;
         let frame = PageFrame {
@@ -271,7 +272,7 @@ fn check_runs(config: &Config, catalogs: &Catalogs, render: bool, found: &mut Va
             generated: String::new(),
             footer: String::new(),
         };
-        if let Err(error) = renderer.render("notice", &context, frame, false) {
+        if let Err(error) = renderer.render(run::NOTICE_TEMPLATE, &context, frame, false) {
             found.problems.push(render_problem(&error));
         }
     }
@@ -305,7 +306,7 @@ fn recipient_problem(
         file,
         format!(
             "job {name}: recipients outside delivery.allowed_domains ({}) or not valid addresses: {addresses}; a run would send nothing",
-            config.allowed_domains.join(", ")
+            config.delivery.allowed_domains
         ),
     ))
 }

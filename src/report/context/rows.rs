@@ -1,0 +1,89 @@
+//! Rows and tiles that more than one audience shows.
+
+use crate::metrics::customer::{CustomerSums, RootCause};
+use crate::metrics::ratio::Ratio;
+use crate::report::writer::Writer;
+use serde::Serialize;
+
+/// A customer figure now, before, the change, and a comparison value.
+#[derive(Debug, Serialize)]
+pub struct Tile {
+    pub now: String,
+    pub previous: String,
+    pub change: String,
+    pub compare: String,
+}
+
+impl Tile {
+    pub fn new(
+        w: &Writer,
+        now: Option<Ratio>,
+        before: Option<Ratio>,
+        compare: Option<Ratio>,
+    ) -> Tile {
+        Tile {
+            now: w.index(now),
+            previous: w.index(before),
+            change: w.change(now, before),
+            compare: w.index(compare),
+        }
+    }
+}
+
+/// A group's customer figures in one table row.
+#[derive(Debug, Serialize)]
+pub struct CustomerRow {
+    pub ce_n: String,
+    pub ce_index: String,
+    pub ce_change: String,
+    pub nps: String,
+    pub fully_engaged: String,
+}
+
+impl CustomerRow {
+    pub fn new(w: &Writer, now: &CustomerSums, before: &CustomerSums) -> CustomerRow {
+        CustomerRow {
+            ce_n: w.count(now.ce_n),
+            ce_index: w.index(now.ce_index()),
+            ce_change: w.change(now.ce_index(), before.ce_index()),
+            nps: w.index(now.nps()),
+            fully_engaged: w.percent(now.share(now.fully_engaged)),
+        }
+    }
+}
+
+/// A touchpoint with its root-cause shares.
+#[derive(Debug, Serialize)]
+pub struct TouchpointRow {
+    pub name: String,
+    pub ce_n: String,
+    pub ce_index: String,
+    pub nps: String,
+    pub policy: String,
+    pub people: String,
+    pub product: String,
+    pub process: String,
+    pub dominant: Option<&'static str>,
+}
+
+impl TouchpointRow {
+    pub fn new(w: &Writer, name: &str, sums: &CustomerSums) -> TouchpointRow {
+        let share = |cause| w.percent(sums.root_cause_share(cause));
+        TouchpointRow {
+            name: name.to_string(),
+            ce_n: w.count(sums.ce_n),
+            ce_index: w.index(sums.ce_index()),
+            nps: w.index(sums.nps()),
+            policy: share(RootCause::Policy),
+            people: share(RootCause::People),
+            product: share(RootCause::Product),
+            process: share(RootCause::Process),
+            dominant: sums.dominant_root_cause().map(|c| c.as_str()),
+        }
+    }
+}
+
+/// A value as a chart plots it.
+pub fn num(value: Option<Ratio>) -> Option<f64> {
+    value.map(Ratio::to_f64)
+}

@@ -1,0 +1,166 @@
+//! A job's run resolved once: its period, its folders, its transport, the figures and the
+//! briefings. `run`, `preview`, `resend`, `--dry-run` and `validate` all start here, so a
+//! default period or a folder is worked out in one place.
+
+use super::{RunError, RunOptions};
+use crate::config::{Config, ExportPaths, Job, PageSize};
+use crate::data::{ExportName, Exports};
+use crate::deliver::{self, Sender, TransportSettings};
+use crate::metrics::employee::Privacy;
+use crate::metrics::{self, Figures, MetricsRequest};
+use crate::period::Period;
+use crate::render::Page;
+use crate::report::{self, Briefing, Catalogs};
+use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub struct JobRun<'a> {
+    pub config: &'a Config,
+    pub job: &'a Job,
+    pub options: &'a RunOptions,
+    /// `--period`, else the job's last complete period at the instant the run starts.
+    pub period: Period,
+    pub data_dir: PathBuf,
+    pub out_dir: PathBuf,
+}
+
+/// Each export's file or glob under the data folder.
+pub fn export_patterns(exports: &ExportPaths, dir: &Path) -> BTreeMap<ExportName, PathBuf> {
+    [
+        (ExportName::Sites, &exports.sites),
+        (ExportName::Teams, &exports.teams),
+        (ExportName::CustomerResponses, &exports.customer_responses),
+        (ExportName::EmployeeResponses, &exports.employee_responses),
+        (ExportName::Financials, &exports.financials),
+    ]
+    .into_iter()
+    .map(|(export, pattern)| (export, dir.join(pattern)))
+    .collect()
+}
+
+impl<'a> JobRun<'a> {
+    pub fn new(
+        config: &'a Config,
+        job: &'a Job,
+        options: &'a RunOptions,
+        now: DateTime<Utc>,
+    ) -> JobRun<'a> {
+        JobRun {
+            config,
+            job,
+            options,
+            period: options.period.unwrap_or_else(|| job.period_at(now)),
+            data_dir: options
+                .data_dir
+                .clone()
+                .unwrap_or_else(|| config.data.dir.clone()),
+            out_dir: options
+                .out_dir
+                .clone()
+                .unwrap_or_else(|| config.paths.output.clone()),
+        }
+    }
+
+    pub fn state_dir(&self) -> PathBuf {
+        state_dir(self.config, &self.out_dir)
+    }
+
+    pub fn export_patterns(&self) -> BTreeMap<ExportName, PathBuf> {
+        export_patterns(&self.config.data.exports, &self.data_dir)
+    }
+
+    pub fn privacy(&self) -> Privacy {
+        Privacy {
+            min_group_size: self.config.min_group_size.into(),
+        }
+    }
+
+    pub fn page(&self) -> Page {
+        page(self.config)
+    }
+
+    /// The transport: the config's, `--transport`, then the XBRIEF_SMTP_* variables.
+    pub fn transport(&self) -> Result<TransportSettings, RunError> {
+        let outbox = self.out_dir.join(&self.config.delivery.outbox);
+        Ok(deliver::resolve(
+            &self.config.delivery,
+            self.options.transport,
+            outbox,
+            &|name| std::env::var(name).ok(),
+        )?)
+    }
+
+    /// The sender of this run's messages, their attachments read from `folder`.
+    pub fn sender<'s>(
+        &'s self,
+        transport: &'s TransportSettings,
+        folder: &'s Path,
+        run_id: &'s str,
+    ) -> Sender<'s> {
+        let delivery = &self.config.delivery;
+        Sender {
+            transport,
+            retry: &delivery.retry,
+            from: &delivery.from,
+            reply_to: delivery.reply_to.as_ref(),
+            folder,
+            run_id,
+        }
+    }
+
+    /// Opens the exports and computes the period's figures (with the briefings' detail
+    /// unless the run writes exports only).
+    pub fn figures(&self) -> Result<(Exports, Figures), RunError> {
+        let config = self.config;
+        let queries = crate::data::queries::QueryDir::new(&config.paths.queries);
+        let querying = crate::progress::spinner("querying the exports");
+        let exports = Exports::open(
+            &self.export_patterns(),
+            queries,
+            config.data.memory_limit.as_deref(),
+        )?;
+        let figures = metrics::compute(
+            &exports,
+            &MetricsRequest {
+                period: self.period,
+                zone: self.job.timezone,
+                min_group_size: config.min_group_size,
+                compare: config.compare,
+                scorecard: &config.scorecard,
+                detailed: !self.options.exports_only,
+            },
+        )?;
+        querying.finish_and_clear();
+        Ok((exports, figures))
+    }
+
+    pub fn catalogs(&self) -> Result<Catalogs, RunError> {
+        Ok(Catalogs::load(
+            &self.config.paths.reports.join("i18n"),
+            &self.config.language,
+        )?)
+    }
+
+    /// The job's briefings for these figures: who gets what, in which language.
+    pub fn briefings(&self, figures: &Figures, catalogs: &Catalogs) -> Vec<Briefing> {
+        report::plan(self.job, figures, catalogs, &self.config.language)
+    }
+}
+
+/// Where the state store lives: `paths.state`, else `<output>/state`.
+pub fn state_dir(config: &Config, out_dir: &Path) -> PathBuf {
+    config
+        .paths
+        .state
+        .clone()
+        .unwrap_or_else(|| out_dir.join("state"))
+}
+
+/// The paper size of the briefings.
+pub fn page(config: &Config) -> Page {
+    match config.page_size {
+        PageSize::A4 => Page::A4,
+        PageSize::Letter => Page::LETTER,
+    }
+}
