@@ -57,7 +57,7 @@ pub fn run(config_path: &Path, args: RunArgs) -> Result<(), String> {
         data_dir: data,
         out_dir: out,
         exports_only,
-        transport: transport,
+        transport,
         ..RunOptions::for_period(period)
     };
     ensure_demo(&config, &options)?;

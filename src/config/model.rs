@@ -372,6 +372,8 @@ impl Audience {
     }
 }
 
+// The variants are the words admins write (`previous_month`).
+#[allow(clippy::enum_variant_names)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodRule {
