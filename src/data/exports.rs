@@ -142,10 +142,10 @@ impl Exports {
         engine.run("org_load")?;
         let problems = engine.query("org_key_problems", [], |row| {
             Ok(DataError::AmbiguousKey {
-                export: row.get(0)?,
-                key_column: row.get(1)?,
-                key_value: row.get(2)?,
-                problem: row.get(3)?,
+                export: row.get("export")?,
+                key_column: row.get("key_column")?,
+                key_value: row.get("key_value")?,
+                problem: row.get("problem")?,
             })
         })?;
         if let Some(problem) = problems.into_iter().next() {
@@ -193,7 +193,10 @@ pub fn resolve(export: ExportName, pattern: &Path) -> Result<Vec<PathBuf>, DataE
 
 fn check_schema(engine: &Engine, export: ExportName, path: &Path) -> Result<(), DataError> {
     let described = engine.query("export_describe", [path.to_string_lossy()], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        Ok((
+            row.get::<_, String>("column_name")?,
+            row.get::<_, String>("column_type")?,
+        ))
     });
     let columns: BTreeMap<String, String> = match described {
         Ok(columns) => columns.into_iter().collect(),
@@ -243,7 +246,10 @@ fn row_counts(
     );
     let counts: BTreeMap<String, i64> = engine
         .query("export_file_rows", [list], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+            Ok((
+                row.get::<_, String>("file_name")?,
+                row.get::<_, i64>("num_rows")?,
+            ))
         })?
         .into_iter()
         .collect();
