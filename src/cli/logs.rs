@@ -6,7 +6,9 @@
 use tracing_subscriber::filter::{EnvFilter, LevelFilter, filter_fn};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
-use tracing_subscriber::{Layer, fmt};
+use tracing_subscriber::{Layer, Registry, fmt};
+
+type Boxed = Box<dyn Layer<Registry> + Send + Sync>;
 
 pub const SUMMARY: &str = "xbrief::summary";
 
@@ -25,39 +27,32 @@ pub fn init(json: bool, quiet: bool, verbose: u8) {
     } else {
         LevelFilter::INFO
     };
-    let filter = || EnvFilter::try_from_env("XBRIEF_LOG").unwrap_or_else(|_| level.into());
-    let is_summary = |target: &str| target == SUMMARY;
-    if json {
-        let events = fmt::layer()
-            .json()
-            .with_writer(std::io::stderr)
-            .with_filter(filter_fn(move |m| !is_summary(m.target())))
-            .with_filter(filter());
-        let said = fmt::layer()
-            .json()
-            .with_writer(std::io::stderr)
-            .with_filter(filter_fn(move |m| is_summary(m.target())))
-            .with_filter(summaries);
-        tracing_subscriber::registry()
-            .with(events)
-            .with(said)
-            .init();
+    let filter = EnvFilter::try_from_env("XBRIEF_LOG").unwrap_or_else(|_| level.into());
+    let (events, said): (Boxed, Boxed) = if json {
+        (
+            fmt::layer().json().with_writer(std::io::stderr).boxed(),
+            fmt::layer().json().with_writer(std::io::stderr).boxed(),
+        )
     } else {
-        let events = fmt::layer()
-            .with_writer(std::io::stderr)
-            .with_filter(filter_fn(move |m| !is_summary(m.target())))
-            .with_filter(filter());
-        let said = fmt::layer()
-            .with_writer(std::io::stderr)
-            .without_time()
-            .with_level(false)
-            .with_target(false)
-            .with_ansi(false)
-            .with_filter(filter_fn(move |m| is_summary(m.target())))
-            .with_filter(summaries);
-        tracing_subscriber::registry()
-            .with(events)
-            .with(said)
-            .init();
-    }
+        (
+            fmt::layer().with_writer(std::io::stderr).boxed(),
+            fmt::layer()
+                .with_writer(std::io::stderr)
+                .without_time()
+                .with_level(false)
+                .with_target(false)
+                .with_ansi(false)
+                .boxed(),
+        )
+    };
+    let layers: Vec<Boxed> = vec![
+        events
+            .with_filter(filter_fn(|m| m.target() != SUMMARY))
+            .with_filter(filter)
+            .boxed(),
+        said.with_filter(filter_fn(|m| m.target() == SUMMARY))
+            .with_filter(summaries)
+            .boxed(),
+    ];
+    tracing_subscriber::registry().with(layers).init();
 }

@@ -38,7 +38,8 @@ pub fn probe(customer_pattern: &Path, queries: QueryDir) -> Result<Freshness, Da
             .map(|p| Value::Text(p.to_string_lossy().to_string()))
             .collect(),
     );
-    let newest: Vec<Option<String>> = engine.query("freshness_probe", [list], |row| row.get("newest"))?;
+    let newest: Vec<Option<String>> =
+        engine.query("freshness_probe", [list], |row| row.get("newest"))?;
     let newest_response = newest
         .into_iter()
         .flatten()
