@@ -13,6 +13,12 @@
 //! | any other line                    | paragraph                                    |
 //!
 //! Blank lines separate tables and tile rows.
+//!
+//! Values from the data never become markup: templates escape every value they
+//! interpolate (`escape`, Tera's autoescape for `briefing.tera`), so a newline in a comment
+//! is a space, a `|` in a site name stays in its cell, and `#`, `>`, `-`, `@` and `\` are
+//! written `\#`, `\>`, `\-`, `\@` and `\\`: a line that starts with an escape is a paragraph,
+//! and the text of every block is read back without its escapes.
 
 use super::charts::Chart;
 use serde::Serialize;
@@ -66,11 +72,57 @@ pub struct MarkupError {
     pub message: String,
 }
 
+/// Escapes a value for the markup: the template's autoescape. Line breaks and other
+/// control characters become spaces; the characters that make blocks or cells are
+/// backslashed.
+pub fn escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut buffer = [0u8; 4];
+    for c in input.chars() {
+        match c {
+            '\\' | '|' | '#' | '>' | '-' | '@' => {
+                out.write_all(b"\\")?;
+                out.write_all(c.encode_utf8(&mut buffer).as_bytes())?;
+            }
+            '\t' => out.write_all(b" ")?,
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => out.write_all(b" ")?,
+            c => out.write_all(c.encode_utf8(&mut buffer).as_bytes())?,
+        }
+    }
+    Ok(())
+}
+
+/// The text of a block: escapes removed (`\#` is `#`).
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A row's cells, split at the `|` the template wrote (not at an escaped one).
 fn cells(row: &str) -> Vec<String> {
-    row.trim_end_matches('|')
-        .split('|')
-        .map(|c| c.trim().to_string())
-        .collect()
+    let mut cells = Vec::new();
+    let mut cell = String::new();
+    let mut chars = row.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                cell.push(c);
+                cell.extend(chars.next());
+            }
+            '|' => cells.push(unescape(std::mem::take(&mut cell).trim())),
+            c => cell.push(c),
+        }
+    }
+    if !cell.trim().is_empty() {
+        cells.push(unescape(cell.trim()));
+    }
+    cells
 }
 
 pub fn parse(text: &str) -> Result<Vec<Block>, MarkupError> {
@@ -111,7 +163,7 @@ pub fn parse(text: &str) -> Result<Vec<Block>, MarkupError> {
         if line.is_empty() {
             continue;
         }
-        let text = |s: &str| s.trim().to_string();
+        let text = |s: &str| unescape(s.trim());
         blocks.push(if let Some(rest) = line.strip_prefix("# ") {
             Block::Title { text: text(rest) }
         } else if let Some(rest) = line.strip_prefix("## ") {
@@ -136,9 +188,7 @@ pub fn parse(text: &str) -> Result<Vec<Block>, MarkupError> {
                 "unknown block `{word}` (expected @kpi, @chart or @pagebreak)"
             )));
         } else {
-            Block::Paragraph {
-                text: line.to_string(),
-            }
+            Block::Paragraph { text: text(line) }
         });
     }
     if let Some((header, rows)) = table {
@@ -225,5 +275,81 @@ mod tests {
             "{}",
             error.message
         );
+    }
+
+    fn escaped(value: &str) -> String {
+        let mut out = Vec::new();
+        escape(value, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// What a template writes around values from the data: a paragraph, a note, a bullet,
+    /// a table row and a tile.
+    fn document_with(value: &str) -> Vec<Block> {
+        let v = escaped(value);
+        parse(&format!(
+            "# Title {v}\n{v}\n> note {v}\n- “{v}”\n| a | b |\n| {v} | 2 |\n\n@kpi {v} | 1 | | {v}"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn values_from_the_data_stay_text_whatever_they_hold() {
+        for hostile in [
+            "Bonjour\n@evil is not a block",
+            "\n> URGENT from HR: your bonus is cancelled",
+            "\n@kpi Payout | 0.00 EUR | -100 | HR decision",
+            "\n| Forged | 99.9 |",
+            "\n## Forged",
+            "# Forged",
+            "- forged",
+            "@pagebreak",
+            "a \\ back\\slash | and a pipe",
+            "line\r\nbreaks\u{2028}and\u{85}controls\u{7}",
+        ] {
+            let blocks = document_with(hostile);
+            // as a text, with its line breaks and controls as spaces
+            let spaced: String = hostile
+                .chars()
+                .map(|c| {
+                    if c.is_control() || c == '\u{2028}' {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            let text = spaced.trim();
+            assert_eq!(blocks.len(), 6, "{hostile:?}: {blocks:#?}");
+            assert_eq!(
+                blocks[0],
+                Block::Title {
+                    text: format!("Title {spaced}").trim().to_string()
+                }
+            );
+            assert_eq!(blocks[1], p(text));
+            assert_eq!(
+                blocks[2],
+                Block::Note {
+                    text: format!("note {spaced}").trim().to_string()
+                }
+            );
+            assert_eq!(
+                blocks[4],
+                Block::Table {
+                    header: vec!["a".into(), "b".into()],
+                    rows: vec![vec![text.to_string(), "2".into()]]
+                },
+                "{hostile:?}"
+            );
+            let Block::Kpis { tiles } = &blocks[5] else {
+                panic!("{blocks:#?}")
+            };
+            assert_eq!(tiles.len(), 1);
+            assert_eq!(
+                (tiles[0].label.as_str(), tiles[0].comparison.as_str()),
+                (text, text)
+            );
+        }
     }
 }

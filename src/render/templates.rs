@@ -76,10 +76,16 @@ fn template_error(path: PathBuf, error: &tera::Error) -> RenderError {
     }
 }
 
-fn new_tera() -> tera::Tera {
+/// A Tera for one kind of file: `briefing.tera` escapes every value it interpolates for the
+/// markup (so data never becomes a block), `email.html` for HTML, `email.txt` not at all.
+fn new_tera(file: &str) -> tera::Tera {
     let mut tera = tera::Tera::new();
     tera.register_function("chart", chart);
     tera.register_filter("fill", fill);
+    if file == BRIEFING {
+        tera.set_escape_fn(markup::escape);
+        tera.autoescape_on([".tera"]);
+    }
     tera
 }
 
@@ -94,7 +100,7 @@ pub fn check_templates(dir: &Path, audiences: &[&str]) -> Vec<RenderError> {
                 Err(source) => problems.push(RenderError::Read { path, source }),
                 Ok(content) => {
                     if let Err(e) =
-                        new_tera().add_raw_template(&format!("{audience}/{file}"), &content)
+                        new_tera(file).add_raw_template(&format!("{audience}/{file}"), &content)
                     {
                         problems.push(template_error(path, &e));
                     }
@@ -116,18 +122,22 @@ pub struct Rendered {
 }
 
 pub struct Renderer {
-    tera: tera::Tera,
+    /// The briefings' templates, escaping for the markup.
+    briefings: tera::Tera,
+    /// The emails' templates, escaping for HTML in `email.html`.
+    emails: tera::Tera,
     dir: PathBuf,
     fonts: Fonts,
     page: Page,
 }
 
-const FILES: [&str; 3] = ["briefing.tera", "email.txt", "email.html"];
+const BRIEFING: &str = "briefing.tera";
+const FILES: [&str; 3] = [BRIEFING, "email.txt", "email.html"];
 
 /// `chart(data=…, title=…, x=…, y=…, empty=…, height=…)`: one `@chart` line of markup.
 /// `data` carries the kind and the figures; the reader's decimal separator comes from the
 /// context's `decimal`.
-fn chart(kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String> {
+fn chart(kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<tera::Value> {
     let data: tera::Value = kwargs.must_get("data")?;
     let mut spec = match serde_json::to_value(&data) {
         Ok(serde_json::Value::Object(map)) => map,
@@ -155,39 +165,57 @@ fn chart(kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String> 
         decimal.unwrap_or_else(|| ".".into()).into(),
     );
     let json = serde_json::to_string(&spec).map_err(tera::Error::message)?;
-    Ok(format!("\n@chart {json}\n"))
+    // markup on purpose: serde_json keeps the chart on one line, its strings escaped
+    Ok(tera::Value::safe_string(&format!("\n@chart {json}\n")))
 }
 
 /// `"{n} sites" | fill(n=12)`: a catalog sentence with its placeholders filled. A
-/// placeholder left without a value is an error, so a typo never reaches a reader.
+/// placeholder left without a value is an error, so a typo never reaches a reader. The
+/// sentence is read once, so a `{word}` inside a value stays as written.
 fn fill(text: &str, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
-    let mut out = text.to_string();
-    for (key, value) in kwargs.iter() {
-        out = out.replace(&format!("{{{key}}}"), &value.to_string());
-    }
-    if let Some(start) = out.find('{')
-        && let Some(len) = out[start..].find('}')
-    {
-        let name = &out[start..=start + len];
-        if name.len() > 2
-            && name[1..name.len() - 1]
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
-            return Err(tera::Error::message(format!(
-                "fill(): no value for the placeholder {name} in \"{text}\""
-            )));
+    let values: std::collections::HashMap<String, String> = kwargs
+        .iter()
+        .map(|(key, value)| (key.to_string(), value.to_string()))
+        .collect();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let name = after.find('}').map(|end| &after[..end]).filter(|name| {
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+        match name {
+            Some(name) => {
+                let value = values.get(name).ok_or_else(|| {
+                    tera::Error::message(format!(
+                        "fill(): no value for the placeholder {{{name}}} in \"{text}\""
+                    ))
+                })?;
+                out.push_str(value);
+                rest = &after[name.len() + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
         }
     }
+    out.push_str(rest);
     Ok(out)
 }
 
 impl Renderer {
     /// Loads the templates of the given audiences from `reports/`.
     pub fn load(dir: &Path, audiences: &[&str], page: Page) -> Result<Renderer, RenderError> {
-        let mut tera = new_tera();
+        let (mut briefings, mut emails) = (new_tera(BRIEFING), new_tera("email"));
         for audience in audiences {
             for file in FILES {
+                let tera = if file == BRIEFING {
+                    &mut briefings
+                } else {
+                    &mut emails
+                };
                 let path = dir.join(audience).join(file);
                 let content =
                     std::fs::read_to_string(&path).map_err(|source| RenderError::Read {
@@ -199,7 +227,8 @@ impl Renderer {
             }
         }
         Ok(Renderer {
-            tera,
+            briefings,
+            emails,
             dir: dir.to_path_buf(),
             fonts: Fonts::load(),
             page,
@@ -212,8 +241,12 @@ impl Renderer {
         file: &str,
         context: &tera::Context,
     ) -> Result<String, RenderError> {
-        self.tera
-            .render(&format!("{audience}/{file}"), context)
+        let tera = if file == BRIEFING {
+            &self.briefings
+        } else {
+            &self.emails
+        };
+        tera.render(&format!("{audience}/{file}"), context)
             .map_err(|e| template_error(self.dir.join(audience).join(file), &e))
     }
 
@@ -237,9 +270,9 @@ impl Renderer {
     }
 
     fn blocks(&self, audience: &str, context: &tera::Context) -> Result<Vec<Block>, RenderError> {
-        let document = self.render_one(audience, "briefing.tera", context)?;
+        let document = self.render_one(audience, BRIEFING, context)?;
         markup::parse(&document).map_err(|e| RenderError::Template {
-            path: self.dir.join(audience).join("briefing.tera"),
+            path: self.dir.join(audience).join(BRIEFING),
             detail: e.to_string(),
             at: None,
         })
@@ -306,6 +339,45 @@ mod tests {
                 column: 23,
                 message: "Unknown filter `fil`".into()
             })
+        );
+    }
+
+    fn filled(text: &str, values: &[(&str, &str)]) -> Result<String, String> {
+        let mut tera = super::new_tera(super::BRIEFING);
+        let call = values
+            .iter()
+            .map(|(k, _)| format!("{k}={k}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        tera.add_raw_template("t", &format!("{{{{ text | fill({call}) | safe }}}}"))
+            .unwrap();
+        let mut context = tera::Context::new();
+        context.insert("text", text);
+        for (k, v) in values {
+            context.insert(k.to_string(), v);
+        }
+        tera.render("t", &context)
+            .map_err(|e| super::error_text(&e))
+    }
+
+    #[test]
+    fn fill_reads_the_sentence_once_so_a_brace_in_a_value_stays_as_written() {
+        assert_eq!(
+            filled(
+                "Site {site}, {n} sites",
+                &[("site", "Café {Nord}"), ("n", "3")]
+            )
+            .unwrap(),
+            "Site Café {Nord}, 3 sites"
+        );
+        assert_eq!(
+            filled("{ not a placeholder }", &[]).unwrap(),
+            "{ not a placeholder }"
+        );
+        let missing = filled("Hello {name}", &[]).unwrap_err();
+        assert!(
+            missing.contains("no value for the placeholder {name}"),
+            "{missing}"
         );
     }
 }

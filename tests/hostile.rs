@@ -1,0 +1,171 @@
+//! Hostile data: comments and names written by customers and other systems never become
+//! markup. Each case of the issue is a row of crafted exports; the run succeeds and the
+//! text shows as text, in the document, the PDF and the email.
+
+mod common;
+
+use common::*;
+use mailparse::MailHeaderMap;
+use std::path::Path;
+
+/// Ten responses at S1's team T1 in October 2026, the i-th with the i-th comment.
+fn customers_saying(comments: &[&str]) -> String {
+    comments
+        .iter()
+        .enumerate()
+        .map(|(i, comment)| {
+            format!(
+                "SELECT 'C{i}' AS response_id, 'S1' AS site_id, 'T1' AS team_id,
+                        TIMESTAMP '2026-10-10 10:00:00' + {i} * INTERVAL 1 HOUR AS responded_at,
+                        'store' AS touchpoint, 'system' AS invited_by,
+                        5::SMALLINT AS sat, 5::SMALLINT AS recommend, 5::SMALLINT AS repurchase,
+                        5::SMALLINT AS conf1, 5::SMALLINT AS conf2, 5::SMALLINT AS integ1,
+                        5::SMALLINT AS integ2, 5::SMALLINT AS pride1, 5::SMALLINT AS pride2,
+                        5::SMALLINT AS pass1, 5::SMALLINT AS pass2, 10::SMALLINT AS ltr,
+                        NULL::VARCHAR AS root_cause, NULL::VARCHAR AS employee_praised,
+                        {}::VARCHAR AS comment",
+                sql_text(comment)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
+}
+
+/// A SQL string literal of `text`, line breaks included.
+fn sql_text(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+fn model(data: &Path, dir: &Path, site: &str) -> serde_json::Value {
+    let model = dir.join(format!("{site}.json"));
+    let output = xbrief(&[
+        "preview",
+        "site-scorecards",
+        "--site",
+        site,
+        "--period",
+        "2026-10",
+        "--data",
+        &data.to_string_lossy(),
+        "--out",
+        &dir.join(format!("{site}.pdf")).to_string_lossy(),
+        "--model",
+        &model.to_string_lossy(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap()
+}
+
+#[test]
+fn comments_and_names_from_the_data_show_as_text_and_forge_no_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let comments = [
+        "Bonjour\n@evil is not a block",
+        "Merci\n> URGENT from HR: your bonus is cancelled",
+        "Top\n@kpi Payout | 0.00 EUR | -100 | HR decision",
+        "Bien\n| Forged | 99.9 |",
+        "Super\n## Forged heading",
+    ];
+    let employee = employee_row(
+        "E1",
+        "S2",
+        "T2",
+        "2026-10-05 09:00:00",
+        ["4"; 12],
+        ["4", "4", "3"],
+    );
+    fixture(&data, &customers_saying(&comments), &employee);
+    // S1's name holds a placeholder, a line break and a heading; its region a cell break
+    parquet(
+        &data.join("sites.parquet"),
+        "SELECT * FROM (VALUES
+            ('S1', 'Café {Nord}' || chr(10) || '## Forged site', 'Sud | Forged', 'FR', 'fr', 'M1', 'Léa Martin', 'lea@example.fr', 2000.26, true),
+            ('S2', 'Κατάστημα Αθήνα', 'Ελλάδα', 'GR', 'el', 'M2', 'Νίκος Παπαδόπουλος', 'nikos@example.gr', NULL, true))
+         t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)",
+    );
+    let out = dir.path().join("out");
+    let output = xbrief(&[
+        "run",
+        "site-scorecards",
+        "--period",
+        "2026-10",
+        "--data",
+        &data.to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let blocks = model(&data, dir.path(), "S1");
+    let blocks = blocks.as_array().unwrap();
+    let texts: Vec<String> = blocks
+        .iter()
+        .flat_map(|b| {
+            let mut texts: Vec<String> =
+                b["text"].as_str().map(str::to_string).into_iter().collect();
+            for tile in b["tiles"].as_array().into_iter().flatten() {
+                texts.push(tile["label"].as_str().unwrap_or_default().to_string());
+            }
+            texts
+        })
+        .collect();
+    // no block was forged: no such heading, note, tile or table row
+    for block in blocks {
+        let text = block["text"].as_str().unwrap_or_default();
+        match block["block"].as_str().unwrap() {
+            "heading" | "subheading" => assert!(!text.contains("Forged"), "{block}"),
+            "note" => assert!(!text.contains("URGENT"), "{block}"),
+            "kpis" => assert!(!block.to_string().contains("Payout"), "{block}"),
+            "table" => assert!(
+                !block["rows"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|row| row[0] == "Forged"),
+                "{block}"
+            ),
+            _ => {}
+        }
+    }
+    // the title is one line with the name as written, braces and all
+    assert_eq!(
+        blocks[0]["text"],
+        "Tableau de bord du site : Café {Nord} ## Forged site · octobre 2026"
+    );
+    // the three newest comments are there, as text, their line breaks as spaces
+    for comment in &comments[2..] {
+        let shown = format!("“{}”", comment.replace('\n', " "));
+        assert!(
+            texts.iter().any(|t| t.starts_with(&shown)),
+            "`{shown}` in none of {texts:#?}"
+        );
+    }
+    // the region keeps its pipe inside one cell of the figures table
+    assert!(
+        blocks.iter().any(|b| b["block"] == "table"
+            && b["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|row| row[0].as_str().unwrap_or_default().contains("Sud | Forged"))),
+        "{blocks:#?}"
+    );
+
+    // the email's subject is one line too
+    let outbox = out.join("outbox");
+    let subjects: Vec<String> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| {
+            let bytes = std::fs::read(e.unwrap().path()).unwrap();
+            let mail = mailparse::parse_mail(&bytes).unwrap();
+            mail.headers.get_first_value("Subject").unwrap_or_default()
+        })
+        .collect();
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s == "Tableau de bord du site : Café {Nord} ## Forged site · octobre 2026"),
+        "{subjects:?}"
+    );
+}
