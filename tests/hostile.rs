@@ -169,3 +169,60 @@ fn comments_and_names_from_the_data_show_as_text_and_forge_no_block() {
         "{subjects:?}"
     );
 }
+
+/// The text of every page of a PDF.
+fn pdf_text(path: &Path) -> String {
+    let document =
+        lopdf::Document::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    document.extract_text(&pages).unwrap()
+}
+
+#[test]
+fn a_response_naming_another_sites_team_speaks_for_its_own_site_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // ten customers of S1's team T1, and one at S2 whose row names T1
+    let customer = format!(
+        "{} UNION ALL SELECT * REPLACE ('A1' AS response_id, 'S2' AS site_id,
+                                      'Efcharisto Athina' AS comment, 'Giorgos' AS employee_praised)
+         FROM ({})",
+        customers_saying(&["Merci Lyon"; 10]),
+        customers_saying(&["x"])
+    );
+    let employee = employee_row(
+        "E1",
+        "S2",
+        "T2",
+        "2026-10-05 09:00:00",
+        ["4"; 12],
+        ["4", "4", "3"],
+    );
+    fixture(&data, &customer, &employee);
+    let out = dir.path().join("out");
+    for (job, period) in [
+        ("frontline-weekly", "2026-W41"),
+        ("site-scorecards", "2026-10"),
+    ] {
+        let output = xbrief(&[
+            "run",
+            job,
+            "--period",
+            period,
+            "--data",
+            &data.to_string_lossy(),
+            "--out",
+            &out.to_string_lossy(),
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    let team = pdf_text(&out.join("frontline-weekly/2026-W41/team-T1.pdf"));
+    assert!(team.contains("Merci Lyon"), "{team}");
+    assert!(
+        !team.contains("Efcharisto") && !team.contains("Giorgos"),
+        "{team}"
+    );
+    // it is S2's customer: S2's manager reads it
+    let site = pdf_text(&out.join("site-scorecards/2026-10/site-S2.pdf"));
+    assert!(site.contains("Efcharisto Athina"), "{site}");
+}
