@@ -226,3 +226,47 @@ fn a_response_naming_another_sites_team_speaks_for_its_own_site_only() {
     let site = pdf_text(&out.join("site-scorecards/2026-10/site-S2.pdf"));
     assert!(site.contains("Efcharisto Athina"), "{site}");
 }
+
+#[test]
+fn names_that_look_like_formulas_reach_the_csv_files_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let employee = employee_row(
+        "E1",
+        "S2",
+        "T2",
+        "2026-10-05 09:00:00",
+        ["4"; 12],
+        ["4", "4", "3"],
+    );
+    fixture(&data, &customers_saying(&["ok"; 10]), &employee);
+    parquet(
+        &data.join("sites.parquet"),
+        r#"SELECT * FROM (VALUES
+            ('S1', '=HYPERLINK("https://evil.example/x","Paris")', '+cmd|'' /C calc''!A0', 'FR', 'fr', '@SUM(1+1)', 'Léa Martin', 'lea@example.fr', 2000.26, true),
+            ('S2', 'Κατάστημα Αθήνα', 'Ελλάδα', 'GR', 'el', 'M2', 'Νίκος', 'nikos@example.gr', NULL, true))
+         t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)"#,
+    );
+    let out = dir.path().join("out");
+    let output = xbrief(&[
+        "run",
+        "comp-quarterly",
+        "--period",
+        "2026-Q4",
+        "--data",
+        &data.to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+        "--exports-only",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let folder = out.join("comp-quarterly/2026-Q4");
+    let mut sites = csv::Reader::from_path(folder.join("sites.csv")).unwrap();
+    let row = sites.records().next().unwrap().unwrap();
+    assert_eq!(&row[3], r#"'=HYPERLINK("https://evil.example/x","Paris")"#);
+    assert_eq!(&row[4], "'+cmd|' /C calc'!A0");
+    let mut scorecard = csv::Reader::from_path(folder.join("scorecard.csv")).unwrap();
+    let row = scorecard.records().next().unwrap().unwrap();
+    assert_eq!(&row[3], r#"'=HYPERLINK("https://evil.example/x","Paris")"#);
+    assert_eq!(&row[4], "'@SUM(1+1)");
+}

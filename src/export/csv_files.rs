@@ -32,6 +32,18 @@ fn decimal(value: Option<Decimal>, decimals: u32) -> String {
         .unwrap_or_default()
 }
 
+/// A text from the data as a spreadsheet cell: one that starts like a formula (`=`, `+`,
+/// `-`, `@`, a tab or a carriage return) gets a leading `'`, so a spreadsheet shows it
+/// instead of evaluating it (OWASP's rule for CSV injection). Numbers stay as they are.
+fn text_cell(text: &str) -> String {
+    let formula = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula && text.trim().parse::<f64>().is_err() {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 fn period_fields(period: Period) -> [String; 2] {
     [period.start.to_string(), period.last_day().to_string()]
 }
@@ -73,9 +85,9 @@ pub fn sites_csv(figures: &Figures, privacy: Privacy) -> Vec<u8> {
         let record = [
             start.clone(),
             end.clone(),
-            site.info.site_id.clone(),
-            site.info.site_name.clone(),
-            site.info.region.clone(),
+            text_cell(&site.info.site_id),
+            text_cell(&site.info.site_name),
+            text_cell(&site.info.region),
             c.ce_n.to_string(),
             fixed(c.ce_index(), 4),
             fixed(c.dimension_index(Confidence), 4),
@@ -140,10 +152,10 @@ pub fn scorecard_csv(figures: &Figures, config_sha256: &str, data_sha256: &str) 
         let record = [
             start.clone(),
             end.clone(),
-            site.info.site_id.clone(),
-            site.info.site_name.clone(),
-            site.info.manager_id.clone(),
-            site.info.manager_email.clone(),
+            text_cell(&site.info.site_id),
+            text_cell(&site.info.site_name),
+            text_cell(&site.info.manager_id),
+            text_cell(&site.info.manager_email),
             fixed(site.scorecard_ce_index, 4),
             site.scorecard_ce_n.to_string(),
             fixed(site.scorecard_ee_index, 4),
@@ -171,8 +183,30 @@ pub fn data_quality_csv(figures: &Figures) -> Vec<u8> {
     w.write_record(["export", "row_id", "reason"])
         .expect("in memory");
     for row in &figures.quality.excluded {
-        w.write_record([row.export, row.row_id.as_str(), row.reason.as_str()])
+        w.write_record([row.export, &text_cell(&row.row_id), row.reason.as_str()])
             .expect("in memory");
     }
     finish(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_cell;
+
+    #[test]
+    fn cells_that_start_like_a_formula_are_shown_not_evaluated() {
+        assert_eq!(
+            text_cell("=HYPERLINK(\"https://evil.example/x\",\"Paris\")"),
+            "'=HYPERLINK(\"https://evil.example/x\",\"Paris\")"
+        );
+        assert_eq!(text_cell("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
+        assert_eq!(text_cell("@SUM(1+1)"), "'@SUM(1+1)");
+        assert_eq!(text_cell("-2+3"), "'-2+3");
+        assert_eq!(text_cell("\tx"), "'\tx");
+        assert_eq!(text_cell("\rx"), "'\rx");
+        // numbers and ordinary names stay as they are
+        assert_eq!(text_cell("-1.5"), "-1.5");
+        assert_eq!(text_cell("Boutique Lyon"), "Boutique Lyon");
+        assert_eq!(text_cell("S001"), "S001");
+    }
 }
