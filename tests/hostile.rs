@@ -270,3 +270,29 @@ fn names_that_look_like_formulas_reach_the_csv_files_as_text() {
     assert_eq!(&row[3], r#"'=HYPERLINK("https://evil.example/x","Paris")"#);
     assert_eq!(&row[4], "'@SUM(1+1)");
 }
+
+#[test]
+fn a_remote_export_path_is_refused_before_the_engine_sees_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let output = xbrief(&[
+        "run",
+        "executive-monthly",
+        "--period",
+        "2026-10",
+        "--data",
+        "https://exports.example.com/prefix",
+        "--out",
+        &dir.path().join("out").to_string_lossy(),
+    ]);
+    assert!(!output.status.success());
+    let said = stderr(&output);
+    assert!(
+        said.contains(
+            "`https://exports.example.com/prefix/sites.parquet` is a remote location: xbrief reads the exports from local files (nothing is downloaded)"
+        ),
+        "{said}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert!(!dir.path().join("out/executive-monthly/2026-10").exists());
+}

@@ -61,7 +61,13 @@ impl Engine {
     /// An in-memory DuckDB; `memory_limit` (`350MB`, `2GB`) caps its buffer memory.
     pub fn open(queries: QueryDir, memory_limit: Option<&str>) -> Result<Engine, EngineError> {
         let fail = EngineError::Open;
-        let mut config = duckdb::Config::default();
+        // The bundled engine would download and load extensions a query or a path asks
+        // for (`https://…`, JSON, spatial…): nothing is fetched or loaded at run time.
+        let mut config = duckdb::Config::default()
+            .with("autoinstall_known_extensions", "false")
+            .map_err(fail)?
+            .enable_autoload_extension(false)
+            .map_err(fail)?;
         if let Some(limit) = memory_limit {
             config = config.max_memory(limit).map_err(fail)?;
         }
@@ -121,5 +127,34 @@ impl Engine {
             "queried"
         );
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_engine_neither_downloads_nor_loads_extensions() {
+        let engine = Engine::open(QueryDir::new(std::path::Path::new("queries")), None).unwrap();
+        let setting = |name: &str| -> bool {
+            engine
+                .connection()
+                .query_row(&format!("SELECT current_setting('{name}')"), [], |row| {
+                    row.get(0)
+                })
+                .unwrap()
+        };
+        assert!(!setting("autoinstall_known_extensions"));
+        assert!(!setting("autoload_known_extensions"));
+        // JSON is not built in: reading it is refused, not fetched
+        let started = std::time::Instant::now();
+        let error = engine
+            .connection()
+            .execute_batch("SELECT * FROM read_json_auto('/nonexistent/x.json')")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("json"), "{error}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
     }
 }

@@ -14,6 +14,13 @@ use std::thread::JoinHandle;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
+    #[error(
+        "export {export}: `{location}` is a remote location: xbrief reads the exports from local files (nothing is downloaded)"
+    )]
+    Remote {
+        export: &'static str,
+        location: String,
+    },
     #[error("export {export}: no file matches {pattern}")]
     NoFiles {
         export: &'static str,
@@ -167,6 +174,13 @@ impl Exports {
 
 pub fn resolve(export: ExportName, pattern: &Path) -> Result<Vec<PathBuf>, DataError> {
     let text = pattern.to_string_lossy().to_string();
+    // `s3://…`, `https://…`: never handed to the engine, which would fetch it
+    if text.contains("://") {
+        return Err(DataError::Remote {
+            export: export.as_str(),
+            location: text,
+        });
+    }
     let matches = glob::glob(&text).map_err(|source| DataError::BadPattern {
         export: export.as_str(),
         pattern: text.clone(),
