@@ -296,3 +296,59 @@ fn a_remote_export_path_is_refused_before_the_engine_sees_it() {
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
     assert!(!dir.path().join("out/executive-monthly/2026-10").exists());
 }
+
+#[test]
+fn resend_meets_the_allowed_domains_as_a_run_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let employee = employee_row(
+        "E1",
+        "S2",
+        "T2",
+        "2026-10-05 09:00:00",
+        ["4"; 12],
+        ["4", "4", "3"],
+    );
+    fixture(&data, &customers_saying(&["ok"; 10]), &employee);
+    parquet(
+        &data.join("sites.parquet"),
+        "SELECT * FROM (VALUES
+            ('S1', 'Boutique Lyon', 'Sud', 'FR', 'fr', 'M1', 'Léa Martin', 'boss@evil.example', 2000.26, true),
+            ('S2', 'Κατάστημα Αθήνα', 'Ελλάδα', 'GR', 'el', 'M2', 'Νίκος', 'nikos@example.gr', NULL, true))
+         t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)",
+    );
+    let out = dir.path().join("out");
+    let args = |command: &[&str]| -> Vec<String> {
+        command
+            .iter()
+            .map(|a| a.to_string())
+            .chain([
+                "--period".into(),
+                "2026-10".into(),
+                "--data".into(),
+                data.to_string_lossy().to_string(),
+                "--out".into(),
+                out.to_string_lossy().to_string(),
+            ])
+            .collect()
+    };
+    let run = args(&["run", "site-scorecards"]);
+    let refused = xbrief(&run.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("`boss@evil.example`"),
+        "{}",
+        stderr(&refused)
+    );
+    let resend = args(&["resend", "site-scorecards", "--to", "boss@evil.example"]);
+    let resent = xbrief(&resend.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(!resent.status.success());
+    assert!(
+        stderr(&resent).contains("outside delivery.allowed_domains")
+            && stderr(&resent).contains("`boss@evil.example`"),
+        "{}",
+        stderr(&resent)
+    );
+    let sent = std::fs::read_dir(out.join("outbox")).map_or(0, |d| d.count());
+    assert_eq!(sent, 0, "nothing reached the outbox");
+}

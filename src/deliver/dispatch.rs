@@ -5,7 +5,7 @@
 use super::ledger::{Ledger, LedgerError, Outcome, Status};
 use super::message::{Identity, MessageError, OutgoingMessage, build};
 use super::settings::TransportSettings;
-use crate::config::RetryPolicy;
+use crate::config::{AllowedDomains, RetryPolicy};
 use lettre::message::Mailbox;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -28,6 +28,10 @@ pub enum DeliveryError {
         #[source]
         source: lettre::transport::file::Error,
     },
+    #[error(
+        "`{recipient}` is not a valid address in delivery.allowed_domains ({allowed}): nothing was sent"
+    )]
+    NotAllowed { recipient: String, allowed: String },
     #[error("SMTP server {host}:{port}: {detail}")]
     Smtp {
         host: String,
@@ -82,6 +86,8 @@ pub(super) trait Handover {
 
 pub struct Sender<'a> {
     pub transport: &'a TransportSettings,
+    /// Every message, whichever path sends it, goes only to these domains.
+    pub allowed: &'a AllowedDomains,
     pub retry: &'a RetryPolicy,
     pub from: &'a Mailbox,
     pub reply_to: Option<&'a Mailbox>,
@@ -119,6 +125,15 @@ impl Sender<'_> {
         ledger: Ledger,
         envelopes: Vec<Envelope>,
     ) -> Result<(Delivered, Ledger), DeliveryError> {
+        if let Some(outside) = envelopes
+            .iter()
+            .find(|e| self.allowed.check(&e.identity.recipient).is_err())
+        {
+            return Err(DeliveryError::NotAllowed {
+                recipient: outside.identity.recipient.clone(),
+                allowed: self.allowed.to_string(),
+            });
+        }
         let started = std::time::Instant::now();
         let mut delivered = Delivered::default();
         let mut sent_before = std::collections::HashMap::new();

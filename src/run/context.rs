@@ -101,6 +101,7 @@ impl<'a> JobRun<'a> {
         let delivery = &self.config.delivery;
         Sender {
             transport,
+            allowed: &delivery.allowed_domains,
             retry: &delivery.retry,
             from: &delivery.from,
             reply_to: delivery.reply_to.as_ref(),

@@ -10,6 +10,12 @@ pub fn resend(
     options: &RunOptions,
     to: &str,
 ) -> Result<Delivered, RunError> {
+    if config.delivery.allowed_domains.check(to).is_err() {
+        return Err(RunError::Recipients {
+            job: job.name.clone(),
+            addresses: format!("`{to}`"),
+        });
+    }
     let run = JobRun::new(config, job, options, Utc::now());
     let transport = run.transport()?;
     let ledger = Ledger::open(&run.state_dir())?;
