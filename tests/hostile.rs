@@ -352,3 +352,111 @@ fn resend_meets_the_allowed_domains_as_a_run_does() {
     let sent = std::fs::read_dir(out.join("outbox")).map_or(0, |d| d.count());
     assert_eq!(sent, 0, "nothing reached the outbox");
 }
+
+#[test]
+fn a_team_hidden_as_the_second_part_in_its_managers_briefing_is_hidden_in_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // S1: T1 has 3 respondents (hidden), T2 has 6; the site's total would give T1 away
+    // unless T2 is hidden too
+    let employees: Vec<String> = (0..9)
+        .map(|i| {
+            let (team, item) = if i < 3 { ("T1", "2") } else { ("T2", "4") };
+            employee_row(
+                &format!("E{i}"),
+                "S1",
+                team,
+                "2026-10-05 09:00:00",
+                [item; 12],
+                ["4", "4", "3"],
+            )
+        })
+        .collect();
+    fixture(
+        &data,
+        &customers_saying(&["ok"; 10]),
+        &employees.join(" UNION ALL "),
+    );
+    parquet(
+        &data.join("teams.parquet"),
+        "SELECT * FROM (VALUES ('T1', 'S1', 'Accueil', 'Camille', 'camille@example.fr', 4),
+                               ('T2', 'S1', 'Caisse', 'Hugo', 'hugo@example.fr', 7))
+         t(team_id, site_id, team_name, lead_name, lead_email, headcount)",
+    );
+    let preview = |team: &str| -> String {
+        let model = dir.path().join(format!("{team}.json"));
+        let output = xbrief(&[
+            "preview",
+            "frontline-weekly",
+            "--team",
+            team,
+            "--period",
+            "2026-W41",
+            "--data",
+            &data.to_string_lossy(),
+            "--out",
+            &dir.path().join(format!("{team}.pdf")).to_string_lossy(),
+            "--model",
+            &model.to_string_lossy(),
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        std::fs::read_to_string(&model).unwrap()
+    };
+    let hidden = "L'engagement de l'équipe n'est pas affiché";
+    for team in ["T1", "T2"] {
+        let model = preview(team);
+        assert!(model.contains(hidden), "{team}: {model}");
+        assert!(
+            !model.contains("L'indice d'engagement de votre équipe est"),
+            "{team}"
+        );
+        // T2's own index (all items 4 of 5) appears nowhere
+        assert!(!model.contains("75,0"), "{team}: {model}");
+    }
+}
+
+#[test]
+fn ids_with_slashes_and_dots_name_files_inside_the_run_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let employee = employee_row(
+        "E1",
+        "S1",
+        "T1",
+        "2026-10-05 09:00:00",
+        ["4"; 12],
+        ["4", "4", "3"],
+    );
+    fixture(&data, &customers_saying(&["ok"; 10]), &employee);
+    parquet(
+        &data.join("teams.parquet"),
+        "SELECT * FROM (VALUES ('T1/../../../../outside', 'S1', 'Accueil', 'Camille', 'camille@example.fr', 6))
+         t(team_id, site_id, team_name, lead_name, lead_email, headcount)",
+    );
+    let out = dir.path().join("run").join("out");
+    let output = xbrief(&[
+        "run",
+        "frontline-weekly",
+        "--period",
+        "2026-W41",
+        "--data",
+        &data.to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let folder = out.join("frontline-weekly/2026-W41");
+    let pdf = folder.join("team-T1%2F%2E%2E%2F%2E%2E%2F%2E%2E%2F%2E%2E%2Foutside.pdf");
+    assert!(
+        pdf.is_file(),
+        "{:?}",
+        std::fs::read_dir(&folder).unwrap().collect::<Vec<_>>()
+    );
+    assert!(!dir.path().join("outside.pdf").exists());
+    // the document names the team by its id as it is
+    let manifest = std::fs::read_to_string(folder.join("manifest.json")).unwrap();
+    assert!(
+        manifest.contains("team:T1/../../../../outside"),
+        "{manifest}"
+    );
+}

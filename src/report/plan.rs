@@ -81,6 +81,21 @@ impl<'a> Contexts<'a> {
     }
 }
 
+/// An id from the data as part of a file name: letters, digits, `_` and `-` as they are,
+/// every other byte as `%XX`, so no id is ever a path (`/`, `..`, NUL) and two ids never
+/// share a name. The document keeps the id itself.
+fn file_safe(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for byte in id.bytes() {
+        if byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-' {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// The briefings of a job: executives read the configured language, managers and teams
 /// their site's locale.
 pub fn plan(job: &Job, figures: &Figures, catalogs: &Catalogs, language: &str) -> Vec<Briefing> {
@@ -108,7 +123,7 @@ pub fn plan(job: &Job, figures: &Figures, catalogs: &Catalogs, language: &str) -
                     subject: Subject::Site(index),
                     recipients: vec![site.info.manager_email.clone()],
                     locale: catalogs.get(&site.info.locale).0.to_string(),
-                    file_stem: format!("site-{}", site.info.site_id),
+                    file_stem: format!("site-{}", file_safe(&site.info.site_id)),
                     with_pdf: true,
                     attach_scorecard_csv: false,
                 });
@@ -135,7 +150,7 @@ pub fn plan(job: &Job, figures: &Figures, catalogs: &Catalogs, language: &str) -
                         .get(&figures.sites[site_index].info.locale)
                         .0
                         .to_string(),
-                    file_stem: format!("team-{}", team.info.team_id),
+                    file_stem: format!("team-{}", file_safe(&team.info.team_id)),
                     with_pdf: true,
                     attach_scorecard_csv: false,
                 });
@@ -155,4 +170,23 @@ pub fn plan(job: &Job, figures: &Figures, catalogs: &Catalogs, language: &str) -
         });
     }
     briefings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_safe;
+
+    #[test]
+    fn ids_become_file_names_that_are_never_paths() {
+        assert_eq!(file_safe("S001-T2"), "S001-T2");
+        assert_eq!(
+            file_safe("S001-T2/../../../../outside"),
+            "S001-T2%2F%2E%2E%2F%2E%2E%2F%2E%2E%2F%2E%2E%2Foutside"
+        );
+        assert_eq!(file_safe(".."), "%2E%2E");
+        assert_eq!(file_safe("a\0b"), "a%00b");
+        assert_eq!(file_safe("Café"), "Caf%C3%A9");
+        // distinct ids, distinct names
+        assert_ne!(file_safe("a/b"), file_safe("a%2Fb"));
+    }
 }

@@ -2,7 +2,7 @@
 //! its engagement where the privacy rule allows.
 
 use super::Common;
-use super::rows::num;
+use super::rows::{hidden_teams, num};
 use crate::metrics::customer::Dimension;
 use crate::metrics::employee::Privacy;
 use crate::metrics::{Figures, SiteFigures, TeamFigures};
@@ -97,6 +97,9 @@ impl<'a> FrontlineContext<'a> {
             comments: w.comments(&team.voices.positive),
             ee_index: privacy
                 .ee_index(&team.employee)
+                .filter(|_| {
+                    !hidden_teams(figures, site, privacy).contains(&team.info.team_id.as_str())
+                })
                 .map(|r| w.figure(r.round_text(1))),
             charts: FrontlineCharts {
                 score: Plot::Bars {

@@ -3,7 +3,7 @@
 //! scorecard and its customers' voices.
 
 use super::Common;
-use super::rows::{CustomerRow, Tile, TouchpointRow, num};
+use super::rows::{CustomerRow, Tile, TouchpointRow, hidden_teams, num};
 use super::scorecard::{ScorecardSection, attainment_chart};
 use crate::metrics::customer::Dimension;
 use crate::metrics::employee::{Element, Privacy};
@@ -193,7 +193,7 @@ impl<'a> ManagerContext<'a> {
                     site: w.index(privacy.element_index(e, *el)),
                 })
                 .collect(),
-            teams: team_rows(&w, site, &teams, privacy),
+            teams: team_rows(&w, figures, site, &teams, privacy),
             touchpoints: site
                 .touchpoints
                 .iter()
@@ -212,26 +212,19 @@ impl<'a> ManagerContext<'a> {
     }
 }
 
-/// The site's teams; a team's employee index only where the privacy rule allows it, the
-/// site's unassigned responses counting as one more part.
+/// The site's teams; a team's employee index only where the privacy rule allows it.
 fn team_rows(
     w: &Writer,
+    figures: &Figures,
     site: &SiteFigures,
     teams: &[&TeamFigures],
     privacy: Privacy,
 ) -> Vec<TeamRow> {
-    let e = &site.sums.employee;
-    let unassigned = e.ee_n - teams.iter().map(|t| t.employee.ee_n).sum::<i128>();
-    let mut parts: Vec<(Option<&str>, i128)> = teams
-        .iter()
-        .map(|t| (Some(t.info.team_id.as_str()), t.employee.ee_n))
-        .collect();
-    parts.push((None, unassigned));
-    let hidden = privacy.suppressed_parts(&parts);
+    let hidden = hidden_teams(figures, site, privacy);
     teams
         .iter()
         .map(|t| {
-            let shown = !hidden.contains(&Some(t.info.team_id.as_str()));
+            let shown = !hidden.contains(&t.info.team_id.as_str());
             TeamRow {
                 name: t.info.team_name.clone(),
                 ce_index: w.index(t.customer.ce_index()),

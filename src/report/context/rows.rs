@@ -1,7 +1,9 @@
 //! Rows and tiles that more than one audience shows.
 
 use crate::metrics::customer::{CustomerSums, RootCause};
+use crate::metrics::employee::Privacy;
 use crate::metrics::ratio::Ratio;
+use crate::metrics::{Figures, SiteFigures, TeamFigures};
 use crate::report::writer::Writer;
 use serde::Serialize;
 
@@ -81,6 +83,33 @@ impl TouchpointRow {
             dominant: sums.dominant_root_cause().map(|c| c.as_str()),
         }
     }
+}
+
+/// The teams of a site whose employee figures are hidden, by the privacy rule or because
+/// the site's total with the other parts would give them away (metrics.md §2). The site's
+/// responses of no team count as one more part. Every briefing that shows a team's figure
+/// asks here, so a team hidden in its manager's briefing is hidden in its own.
+pub fn hidden_teams<'a>(
+    figures: &'a Figures,
+    site: &SiteFigures,
+    privacy: Privacy,
+) -> Vec<&'a str> {
+    let teams: Vec<&TeamFigures> = figures
+        .teams
+        .iter()
+        .filter(|t| t.info.site_id == site.info.site_id)
+        .collect();
+    let unassigned = site.sums.employee.ee_n - teams.iter().map(|t| t.employee.ee_n).sum::<i128>();
+    let mut parts: Vec<(Option<&str>, i128)> = teams
+        .iter()
+        .map(|t| (Some(t.info.team_id.as_str()), t.employee.ee_n))
+        .collect();
+    parts.push((None, unassigned));
+    privacy
+        .suppressed_parts(&parts)
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// A value as a chart plots it.
