@@ -66,20 +66,36 @@ fn effective_sha256(file: &ConfigFile) -> String {
     hex::encode(Sha256::digest(&effective))
 }
 
-/// `90s`, `15m`, `24h`, `2d`.
-fn duration(text: &str) -> Option<chrono::Duration> {
+/// The longest a schedule's duration may be: the runner adds it to instants, and ten years
+/// is past any sensible catch-up or wait.
+const LONGEST_DURATION_DAYS: i64 = 3650;
+
+/// Why a duration was refused.
+enum DurationProblem {
+    NotADuration,
+    TooLong,
+}
+
+/// `90s`, `15m`, `24h`, `2d`, at most ten years.
+fn duration(text: &str) -> Result<chrono::Duration, DurationProblem> {
     let text = text.trim();
-    let unit = text.chars().last()?;
-    let number: i64 = text[..text.len() - unit.len_utf8()].trim().parse().ok()?;
-    // a duration too long for the clock is no duration
-    match unit {
+    let unit = text.chars().last().ok_or(DurationProblem::NotADuration)?;
+    let number: i64 = text[..text.len() - unit.len_utf8()]
+        .trim()
+        .parse()
+        .map_err(|_| DurationProblem::NotADuration)?;
+    let parsed = match unit {
         's' => chrono::Duration::try_seconds(number),
         'm' => chrono::Duration::try_minutes(number),
         'h' => chrono::Duration::try_hours(number),
         'd' => chrono::Duration::try_days(number),
-        _ => None,
+        _ => return Err(DurationProblem::NotADuration),
+    };
+    match parsed {
+        Some(d) if d <= chrono::Duration::zero() => Err(DurationProblem::NotADuration),
+        Some(d) if d <= chrono::Duration::days(LONGEST_DURATION_DAYS) => Ok(d),
+        _ => Err(DurationProblem::TooLong),
     }
-    .filter(|d| *d > chrono::Duration::zero())
 }
 
 impl Config {
@@ -235,17 +251,19 @@ impl Validator<'_> {
         key: &str,
         job: &str,
     ) -> Option<chrono::Duration> {
-        let parsed = duration(&text.value);
-        if parsed.is_none() {
-            self.error(
-                text.referenced,
-                format!(
-                    "invalid {key} `{}` of job `{job}`: expected a number with s, m, h or d, like 24h",
-                    text.value
-                ),
-            );
-        }
-        parsed
+        let expected = match duration(&text.value) {
+            Ok(parsed) => return Some(parsed),
+            Err(DurationProblem::NotADuration) => "a number with s, m, h or d, like 24h",
+            Err(DurationProblem::TooLong) => "a duration of at most ten years (3650d)",
+        };
+        self.error(
+            text.referenced,
+            format!(
+                "invalid {key} `{}` of job `{job}`: expected {expected}",
+                text.value
+            ),
+        );
+        None
     }
 
     /// The mailbox of an address; with `allowed`, it must also be in an allowed domain
