@@ -460,3 +460,41 @@ fn ids_with_slashes_and_dots_name_files_inside_the_run_folder() {
         "{manifest}"
     );
 }
+
+#[test]
+fn demo_exports_are_generated_into_an_empty_folder_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("exports");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(
+        data.join("customers-2026-11.parquet"),
+        b"a real export, misnamed",
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(repo().join("config/xbrief.yaml"))
+        .unwrap()
+        .replace(
+            "  dir: demo-data\n",
+            &format!("  dir: {}\n", data.display()),
+        )
+        .replace(
+            "  output: out\n",
+            &format!("  output: {}\n", dir.path().join("out").display()),
+        );
+    let config = dir.path().join("xbrief.yaml");
+    std::fs::write(&config, text).unwrap();
+    let output = xbrief(&[
+        "--config",
+        &config.to_string_lossy(),
+        "run",
+        "executive-monthly",
+    ]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("holds files but no sites.parquet"),
+        "{}",
+        stderr(&output)
+    );
+    let files: Vec<_> = std::fs::read_dir(&data).unwrap().collect();
+    assert_eq!(files.len(), 1, "nothing was added beside the real export");
+}

@@ -141,6 +141,12 @@ fn today() -> chrono::NaiveDate {
 fn ensure_demo(config: &Config, options: &RunOptions) -> Result<(), String> {
     let data_dir = &config.data.dir;
     if config.data.demo_if_missing && options.data_dir.is_none() && demo::missing(data_dir) {
+        if !demo::is_empty_folder(data_dir) {
+            return Err(format!(
+                "{} holds files but no sites.parquet: demo_if_missing generates the demo exports into an empty folder only, never beside other files (set data.dir to the exports, or to an empty folder for the demo)",
+                data_dir.display()
+            ));
+        }
         say!(
             "no exports in {}: generating the demo exports first",
             data_dir.display()

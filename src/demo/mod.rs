@@ -242,3 +242,9 @@ pub fn default_until(today: NaiveDate) -> Period {
 pub fn missing(dir: &Path) -> bool {
     !dir.join("sites.parquet").exists()
 }
+
+/// Whether `dir` holds nothing (or is not there): the only folder demo exports are
+/// generated into, so they never mix with real ones.
+pub fn is_empty_folder(dir: &Path) -> bool {
+    std::fs::read_dir(dir).map_or(true, |mut entries| entries.next().is_none())
+}
