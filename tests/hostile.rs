@@ -31,6 +31,18 @@ fn customers_saying(comments: &[&str]) -> String {
         .join(" UNION ALL ")
 }
 
+/// One employee response at a site's team, every item 4.
+fn an_employee(site: &str, team: &str) -> String {
+    employee_row(
+        "E1",
+        site,
+        team,
+        "2026-10-05 09:00:00",
+        ["4"; 12],
+        ["4", "4", "3"],
+    )
+}
+
 /// A SQL string literal of `text`, line breaks included.
 fn sql_text(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
@@ -67,14 +79,7 @@ fn comments_and_names_from_the_data_show_as_text_and_forge_no_block() {
         "Bien\n| Forged | 99.9 |",
         "Super\n## Forged heading",
     ];
-    let employee = employee_row(
-        "E1",
-        "S2",
-        "T2",
-        "2026-10-05 09:00:00",
-        ["4"; 12],
-        ["4", "4", "3"],
-    );
+    let employee = an_employee("S2", "T2");
     fixture(&data, &customers_saying(&comments), &employee);
     // S1's name holds a placeholder, a line break and a heading; its region a cell break
     parquet(
@@ -190,14 +195,7 @@ fn a_response_naming_another_sites_team_speaks_for_its_own_site_only() {
         customers_saying(&["Merci Lyon"; 10]),
         customers_saying(&["x"])
     );
-    let employee = employee_row(
-        "E1",
-        "S2",
-        "T2",
-        "2026-10-05 09:00:00",
-        ["4"; 12],
-        ["4", "4", "3"],
-    );
+    let employee = an_employee("S2", "T2");
     fixture(&data, &customer, &employee);
     let out = dir.path().join("out");
     for (job, period) in [
@@ -231,14 +229,7 @@ fn a_response_naming_another_sites_team_speaks_for_its_own_site_only() {
 fn names_that_look_like_formulas_reach_the_csv_files_as_text() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let employee = employee_row(
-        "E1",
-        "S2",
-        "T2",
-        "2026-10-05 09:00:00",
-        ["4"; 12],
-        ["4", "4", "3"],
-    );
+    let employee = an_employee("S2", "T2");
     fixture(&data, &customers_saying(&["ok"; 10]), &employee);
     parquet(
         &data.join("sites.parquet"),
@@ -301,14 +292,7 @@ fn a_remote_export_path_is_refused_before_the_engine_sees_it() {
 fn resend_meets_the_allowed_domains_as_a_run_does() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let employee = employee_row(
-        "E1",
-        "S2",
-        "T2",
-        "2026-10-05 09:00:00",
-        ["4"; 12],
-        ["4", "4", "3"],
-    );
+    let employee = an_employee("S2", "T2");
     fixture(&data, &customers_saying(&["ok"; 10]), &employee);
     parquet(
         &data.join("sites.parquet"),
@@ -419,14 +403,7 @@ fn a_team_hidden_as_the_second_part_in_its_managers_briefing_is_hidden_in_its_ow
 fn ids_with_slashes_and_dots_name_files_inside_the_run_folder() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let employee = employee_row(
-        "E1",
-        "S1",
-        "T1",
-        "2026-10-05 09:00:00",
-        ["4"; 12],
-        ["4", "4", "3"],
-    );
+    let employee = an_employee("S1", "T1");
     fixture(&data, &customers_saying(&["ok"; 10]), &employee);
     parquet(
         &data.join("teams.parquet"),
