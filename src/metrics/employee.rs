@@ -103,17 +103,27 @@ impl Privacy {
     /// Secondary suppression for a total shown with its parts: `parts` are (id, ee_n) of the
     /// named parts plus `None` for responses that belong to no part. Returns the ids of the
     /// parts to hide (primary and secondary), so no hidden part can be derived by subtraction.
+    ///
+    /// The rule: hide every part under the threshold; then, while the hidden parts are one
+    /// alone, or together still fewer respondents than the threshold (the total minus the
+    /// shown parts would give that group away), also hide the smallest part still shown
+    /// (ties by id).
     pub fn suppressed_parts<'a>(self, parts: &[(Option<&'a str>, i128)]) -> Vec<Option<&'a str>> {
         let present: Vec<&(Option<&str>, i128)> = parts.iter().filter(|(_, n)| *n >= 1).collect();
-        let mut hidden: Vec<Option<&str>> = present
+        let mut hidden: Vec<(Option<&str>, i128)> = present
             .iter()
             .filter(|(_, n)| *n < self.min_group_size)
-            .map(|(id, _)| *id)
+            .map(|(id, n)| (*id, *n))
             .collect();
-        if hidden.len() == 1 {
-            let smallest_other = present
+        let derivable = |hidden: &[(Option<&str>, i128)]| {
+            !hidden.is_empty()
+                && (hidden.len() == 1
+                    || hidden.iter().map(|(_, n)| n).sum::<i128>() < self.min_group_size)
+        };
+        while derivable(&hidden) {
+            let smallest_shown = present
                 .iter()
-                .filter(|(id, _)| Some(id) != hidden.first())
+                .filter(|(id, _)| !hidden.iter().any(|(h, _)| h == id))
                 .min_by(|a, b| {
                     a.1.cmp(&b.1).then_with(|| {
                         a.0.unwrap_or("")
@@ -121,11 +131,12 @@ impl Privacy {
                             .cmp(b.0.unwrap_or("").as_bytes())
                     })
                 });
-            if let Some((id, _)) = smallest_other {
-                hidden.push(*id);
+            match smallest_shown {
+                Some((id, n)) => hidden.push((*id, *n)),
+                None => break,
             }
         }
-        hidden
+        hidden.into_iter().map(|(id, _)| id).collect()
     }
 }
 
@@ -195,6 +206,12 @@ mod tests {
         assert_eq!(
             privacy.suppressed_parts(&parts),
             vec![Some("T1"), Some("T2")]
+        );
+        // Two hidden parts of 2 and 2 would still give a group of 4 away: a third goes too.
+        let parts = [(Some("T1"), 2), (None, 2), (Some("T2"), 9), (Some("T3"), 7)];
+        assert_eq!(
+            privacy.suppressed_parts(&parts),
+            vec![Some("T1"), None, Some("T3")]
         );
         // Nothing hidden, nothing more to hide.
         assert!(
