@@ -475,3 +475,57 @@ fn demo_exports_are_generated_into_an_empty_folder_only() {
     let files: Vec<_> = std::fs::read_dir(&data).unwrap().collect();
     assert_eq!(files.len(), 1, "nothing was added beside the real export");
 }
+
+#[test]
+fn an_address_that_does_not_parse_fails_its_recipient_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let employee = an_employee("S2", "T2");
+    fixture(&data, &customers_saying(&["ok"; 10]), &employee);
+    parquet(
+        &data.join("sites.parquet"),
+        r#"SELECT * FROM (VALUES
+            ('S1', 'Boutique Lyon', 'Sud', 'FR', 'fr', 'M1', 'Léa Martin', '"a b"@example.fr', 2000.26, true),
+            ('S2', 'Κατάστημα Αθήνα', 'Ελλάδα', 'GR', 'el', 'M2', 'Νίκος', 'nikos@example.gr', NULL, true))
+         t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)"#,
+    );
+    let out = dir.path().join("out");
+    let output = xbrief(&[
+        "run",
+        "site-scorecards",
+        "--period",
+        "2026-10",
+        "--data",
+        &data.to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    // the run says who did not get their briefing, and the others got theirs
+    assert!(!output.status.success());
+    let said = stderr(&output);
+    assert!(
+        said.contains(r#"not delivered to "a b"@example.fr: not a valid email address"#),
+        "{said}"
+    );
+    assert!(said.contains("1 sent"), "{said}");
+    let mut to: Vec<String> = std::fs::read_dir(out.join("outbox"))
+        .unwrap()
+        .map(|e| {
+            let bytes = std::fs::read(e.unwrap().path()).unwrap();
+            let mail = mailparse::parse_mail(&bytes).unwrap();
+            mail.headers.get_first_value("To").unwrap_or_default()
+        })
+        .collect();
+    to.sort();
+    assert_eq!(to, ["nikos@example.gr", "xbrief-admin@example.com"]);
+    // history matches what was sent
+    let history = xbrief(&[
+        "history",
+        "--job",
+        "site-scorecards",
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    let listed = String::from_utf8_lossy(&history.stdout).to_string();
+    assert!(listed.contains("1 sent, 1 failed"), "{listed}");
+}

@@ -5,7 +5,7 @@
 use super::ledger::{Ledger, LedgerError, Outcome, Status};
 use super::message::{Identity, MessageError, OutgoingMessage, build};
 use super::settings::TransportSettings;
-use crate::config::{AllowedDomains, RetryPolicy};
+use crate::config::{AllowedDomains, RecipientProblem, RetryPolicy};
 use lettre::message::Mailbox;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -125,6 +125,11 @@ impl Sender<'_> {
         ledger: Ledger,
         envelopes: Vec<Envelope>,
     ) -> Result<(Delivered, Ledger), DeliveryError> {
+        // an address that does not parse fails its own recipient, never the others
+        let (envelopes, unaddressable): (Vec<Envelope>, Vec<Envelope>) =
+            envelopes.into_iter().partition(|e| {
+                self.allowed.check(&e.identity.recipient) != Err(RecipientProblem::NotAnAddress)
+            });
         if let Some(outside) = envelopes
             .iter()
             .find(|e| self.allowed.check(&e.identity.recipient).is_err())
@@ -157,12 +162,27 @@ impl Sender<'_> {
         let todo_count = todo.len();
         let progress = crate::progress::bar("sending", todo_count);
         let (record, writer) = ledger.writer(progress.clone());
-        let outcomes = self.transport.handover().hand_over(self, todo, &record);
+        let mut outcomes: Vec<Outcome> = unaddressable
+            .iter()
+            .map(|envelope| {
+                let o = outcome(
+                    envelope,
+                    self.run_id,
+                    Status::Failed,
+                    0,
+                    Some("not a valid email address: nothing was sent to it".into()),
+                );
+                let _ = record.send(o.clone());
+                o
+            })
+            .collect();
+        let handed = self.transport.handover().hand_over(self, todo, &record);
         drop(record);
         let ledger = writer.join().expect("the ledger writer does not panic")?;
         progress.finish_and_clear();
-        let outcomes = outcomes?;
-        delivered.interrupted = todo_count - outcomes.len();
+        let handed = handed?;
+        delivered.interrupted = todo_count - handed.len();
+        outcomes.extend(handed);
         for o in outcomes {
             match o.status {
                 Status::Sent => delivered.sent += 1,

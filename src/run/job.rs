@@ -302,20 +302,31 @@ struct Briefed {
     render: Option<RenderStats>,
 }
 
-/// Every recipient must parse as an address in an allowed domain; otherwise nothing is sent.
+/// The recipients of these briefings that meet `problem`, each once, written `\`a\``.
+pub fn recipients_with(
+    config: &Config,
+    briefings: &[report::Briefing],
+    problem: RecipientProblem,
+) -> Vec<String> {
+    let mut found: Vec<String> = briefings
+        .iter()
+        .flat_map(|b| &b.recipients)
+        .filter(|address| config.delivery.allowed_domains.check(address) == Err(problem.clone()))
+        .map(|a| format!("`{a}`"))
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// A recipient outside the allowed domains refuses the whole run before anything is sent;
+/// an address that does not parse fails that recipient only, when the run sends.
 pub fn check_recipients(
     job: &Job,
     config: &Config,
     briefings: &[report::Briefing],
 ) -> Result<(), RunError> {
-    let mut bad: Vec<String> = briefings
-        .iter()
-        .flat_map(|b| &b.recipients)
-        .filter(|address| config.delivery.allowed_domains.check(address).is_err())
-        .map(|a| format!("`{a}`"))
-        .collect();
-    bad.sort();
-    bad.dedup();
+    let bad = recipients_with(config, briefings, RecipientProblem::OutsideAllowedDomains);
     if bad.is_empty() {
         Ok(())
     } else {

@@ -2,7 +2,7 @@
 //! manifest → outbox. Everything is rendered into a staging folder first; only a run that
 //! produced all of its outputs is moved into place and sent.
 
-use crate::config::{Config, Job};
+use crate::config::{Config, Job, RecipientProblem};
 use crate::data::{DataError, Exports};
 use crate::deliver::{
     Attachment, Delivered, DeliveryError, Envelope, Identity, Ledger, LedgerError, OutgoingMessage,
@@ -28,7 +28,7 @@ mod render;
 mod resend;
 
 pub use context::{JobRun, export_patterns, page, state_dir};
-pub use job::{check_recipients, run_job};
+pub use job::{check_recipients, recipients_with, run_job};
 pub use notice::{NOTICE_TEMPLATE, notice_context};
 pub use preview::{Pick, Preview, dry_run, preview};
 pub use resend::resend;

@@ -20,14 +20,14 @@ use from_errors::{catalog_problem, engine_problem, render_problem, run_problem};
 
 pub use problem::Problem;
 
-use crate::config::{Audience, Config, Job, LoadError};
+use crate::config::{Audience, Config, Job, LoadError, RecipientProblem};
 use crate::data::ExportName;
 use crate::deliver::Delivered;
 use crate::period::Period;
 use crate::render::pdf::PageFrame;
 use crate::render::{Renderer, check_templates};
 use crate::report::{self, Catalogs, Contexts};
-use crate::run::{self, JobRun, RunError, RunOptions};
+use crate::run::{self, JobRun, RunOptions};
 use chrono::Utc;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -207,7 +207,7 @@ fn check_runs(config: &Config, catalogs: &Catalogs, render: bool, found: &mut Va
             let briefings = report::plan(job, &figures, catalogs, &config.language);
             found
                 .problems
-                .extend(recipient_problem(config, job, &briefings, &exports));
+                .extend(recipient_problems(config, job, &briefings, &exports));
             let Some(renderer) = &renderer else {
                 continue;
             };
@@ -279,20 +279,14 @@ fn check_runs(config: &Config, catalogs: &Catalogs, render: bool, found: &mut Va
 }
 
 /// The addresses that come from the data (managers, team leads) meet the same rule as the
-/// config's: a run with one outside the allowed domains sends nothing.
-fn recipient_problem(
+/// config's: one outside the allowed domains refuses the whole run, one that does not
+/// parse fails its recipient.
+fn recipient_problems(
     config: &Config,
     job: &Job,
     briefings: &[report::Briefing],
     exports: &crate::data::Exports,
-) -> Option<Problem> {
-    let Err(RunError::Recipients {
-        job: name,
-        addresses,
-    }) = run::check_recipients(job, config, briefings)
-    else {
-        return None;
-    };
+) -> Vec<Problem> {
     let source = match job.audience {
         Audience::Frontline => ExportName::Teams,
         _ => ExportName::Sites,
@@ -302,11 +296,29 @@ fn recipient_problem(
         .iter()
         .find(|f| f.export == source)
         .map_or_else(|| config.path.clone(), |f| f.path.clone());
-    Some(Problem::in_file(
-        file,
-        format!(
-            "job {name}: recipients outside delivery.allowed_domains ({}) or not valid addresses: {addresses}; a run would send nothing",
-            config.delivery.allowed_domains
-        ),
-    ))
+    let mut problems = Vec::new();
+    let outside = run::recipients_with(config, briefings, RecipientProblem::OutsideAllowedDomains);
+    if !outside.is_empty() {
+        problems.push(Problem::in_file(
+            &file,
+            format!(
+                "job {}: recipients outside delivery.allowed_domains ({}) or not valid addresses: {}; a run would send nothing",
+                job.name,
+                config.delivery.allowed_domains,
+                outside.join(", ")
+            ),
+        ));
+    }
+    let invalid = run::recipients_with(config, briefings, RecipientProblem::NotAnAddress);
+    if !invalid.is_empty() {
+        problems.push(Problem::in_file(
+            &file,
+            format!(
+                "job {}: not valid email addresses: {}; a run would fail these recipients and send the others",
+                job.name,
+                invalid.join(", ")
+            ),
+        ));
+    }
+    problems
 }
