@@ -529,3 +529,80 @@ fn an_address_that_does_not_parse_fails_its_recipient_only() {
     let listed = String::from_utf8_lossy(&history.stdout).to_string();
     assert!(listed.contains("1 sent, 1 failed"), "{listed}");
 }
+
+#[test]
+fn a_region_total_read_with_sites_csv_gives_no_small_site_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // region Sud: S1 with 27 employee responses, S2 with 3; region Nord: S3 with 10
+    let employees: Vec<String> = [("S1", "T1", 27), ("S2", "T2", 3), ("S3", "T3", 10)]
+        .iter()
+        .flat_map(|(site, team, n)| {
+            (0..*n).map(move |i| {
+                employee_row(
+                    &format!("{site}-E{i}"),
+                    site,
+                    team,
+                    "2026-10-05 09:00:00",
+                    [if i % 2 == 0 { "4" } else { "3" }; 12],
+                    ["4", "4", "3"],
+                )
+            })
+        })
+        .collect();
+    fixture(
+        &data,
+        &customers_saying(&["ok"; 10]),
+        &employees.join(" UNION ALL "),
+    );
+    parquet(
+        &data.join("sites.parquet"),
+        "SELECT * FROM (VALUES
+            ('S1', 'Lyon', 'Sud', 'FR', 'fr', 'M1', 'Léa', 'lea@example.fr', 2000.26, true),
+            ('S2', 'Nîmes', 'Sud', 'FR', 'fr', 'M2', 'Paul', 'paul@example.fr', NULL, true),
+            ('S3', 'Lille', 'Nord', 'FR', 'fr', 'M3', 'Anne', 'anne@example.fr', NULL, true))
+         t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)",
+    );
+    parquet(
+        &data.join("teams.parquet"),
+        "SELECT * FROM (VALUES ('T1', 'S1', 'A', 'a', 'a@example.fr', 30), ('T2', 'S2', 'B', 'b', 'b@example.fr', 4),
+                               ('T3', 'S3', 'C', 'c', 'c@example.fr', 12))
+         t(team_id, site_id, team_name, lead_name, lead_email, headcount)",
+    );
+    let out = dir.path().join("out");
+    let output = xbrief(&[
+        "run",
+        "executive-monthly",
+        "--period",
+        "2026-10",
+        "--data",
+        &data.to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let mut sites =
+        csv::Reader::from_path(out.join("executive-monthly/2026-10/sites.csv")).unwrap();
+    let header = sites.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = sites.records().map(Result::unwrap).collect();
+    let ee = |site: &str| -> (String, String) {
+        let row = rows.iter().find(|r| &r[column("site_id")] == site).unwrap();
+        (
+            row[column("ee_n")].to_string(),
+            row[column("ee_index")].to_string(),
+        )
+    };
+    // S2 is under the threshold; S1 would give it away with the region's index: both blank
+    assert_eq!(ee("S2"), ("3".to_string(), String::new()));
+    assert_eq!(ee("S1"), ("27".to_string(), String::new()));
+    // S3 is its region's only site, and the region is shown: nothing to hide there
+    assert_eq!(ee("S3").0, "10");
+    assert!(!ee("S3").1.is_empty());
+    // the executive briefing still shows region Sud, from 30 respondents
+    let text = lopdf::Document::load(out.join("executive-monthly/2026-10/executive.pdf"))
+        .unwrap()
+        .extract_text(&[1, 2, 3])
+        .unwrap_or_default();
+    assert!(text.contains("Sud"), "{text}");
+}

@@ -82,6 +82,9 @@ pub fn sites_csv(figures: &Figures, privacy: Privacy) -> Vec<u8> {
     for site in &figures.sites {
         let c = &site.sums.customer;
         let e = &site.sums.employee;
+        // read with the executive briefing's region totals: a site hidden as a part is blank
+        let hidden = figures.disclosure.hidden_sites.contains(&site.info.site_id);
+        let shown = |value: Option<Ratio>| value.filter(|_| !hidden);
         let record = [
             start.clone(),
             end.clone(),
@@ -101,8 +104,8 @@ pub fn sites_csv(figures: &Figures, privacy: Privacy) -> Vec<u8> {
             fixed(c.nps(), 4),
             c.nps_n.to_string(),
             e.ee_n.to_string(),
-            fixed(privacy.ee_index(e), 4),
-            fixed(privacy.ambassador_index(e), 4),
+            fixed(shown(privacy.ee_index(e)), 4),
+            fixed(shown(privacy.ambassador_index(e)), 4),
             fixed(site.percentile_rank, 4),
             site.funnel_flag.as_str().to_string(),
             site.quadrant

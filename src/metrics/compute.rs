@@ -3,6 +3,7 @@
 //! regions and the company, and the briefings' detail.
 
 use super::compare::compare_sites;
+use super::disclosure::disclosure;
 use super::figures::Figures;
 use super::load::{SiteSums, quality, site_infos};
 use super::periods::RunPeriods;
@@ -60,6 +61,8 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
     let compared = compare_sites(&mut sites, privacy, request.compare.overdispersion, min_n);
     let quadrants = quadrant_summary::summarise(&mut sites, privacy, min_n);
     let company_trend = company_trend(&mut sites, min_n);
+    let regions = regions(&sites);
+    let disclosure = disclosure(&sites, &regions, privacy);
     let mut figures = Figures {
         period: periods.period,
         previous: periods.previous,
@@ -77,7 +80,8 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
         company_trend,
         quality: quality(exports)?,
         company: sum_groups(sites.iter().map(|s| &s.sums)),
-        regions: regions(&sites),
+        regions,
+        disclosure,
         teams: Vec::new(),
         touchpoints: Vec::new(),
         sites,

@@ -1,6 +1,7 @@
 //! The figures of one run: plain values, shared by every export and audience.
 
 use super::customer::CustomerSums;
+use super::disclosure::Disclosure;
 use super::distribution::Distribution;
 use super::employee::EmployeeSums;
 use super::funnel::FunnelFlag;
@@ -162,4 +163,6 @@ pub struct Figures {
     /// The company's monthly median of site ce_index (eligible sites), per trend month.
     pub company_trend: Vec<Option<Ratio>>,
     pub quality: Quality,
+    /// Employee figures left out where a total is read with its parts.
+    pub disclosure: Disclosure,
 }

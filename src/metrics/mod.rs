@@ -15,6 +15,7 @@ pub mod voices;
 mod compare;
 mod compute;
 mod detail;
+pub mod disclosure;
 mod figures;
 mod load;
 mod periods;

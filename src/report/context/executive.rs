@@ -178,7 +178,11 @@ impl<'a> ExecutiveContext<'a> {
                     name: r.region.clone(),
                     sites: r.sites,
                     ce_index: w.index(r.sums.customer.ce_index()),
-                    ee_index: w.index(privacy.ee_index(&r.sums.employee)),
+                    ee_index: w.index(
+                        privacy
+                            .ee_index(&r.sums.employee)
+                            .filter(|_| !figures.disclosure.hidden_regions.contains(&r.region)),
+                    ),
                     nps: w.index(r.sums.customer.nps()),
                     flagged: r.sites_flagged_low,
                 })
@@ -315,6 +319,7 @@ impl ExecutiveCharts {
         let scatter: Vec<[f64; 2]> = figures
             .sites
             .iter()
+            .filter(|s| !figures.disclosure.hidden_sites.contains(&s.info.site_id))
             .filter_map(|s| {
                 Some([
                     privacy.ee_index(&s.sums.employee)?.to_f64(),
