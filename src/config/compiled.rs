@@ -30,6 +30,9 @@ pub struct Config {
     pub jobs: BTreeMap<String, Job>,
     /// SHA-256 of the effective config (defaults filled in), for the audit trail.
     pub sha256: String,
+    /// Sound values that are probably mistakes (a schedule firing every second): `validate`
+    /// reports them, runs go on.
+    pub warnings: Vec<super::ConfigError>,
 }
 
 impl Config {

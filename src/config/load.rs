@@ -59,6 +59,23 @@ pub enum LoadError {
     Invalid(Vec<ConfigError>),
 }
 
+/// The shortest gap in seconds between a dozen consecutive fires of a schedule, from a
+/// fixed Monday (so `validate` says the same every day).
+fn shortest_interval(cron: &croner::Cron) -> Option<i64> {
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 5)?.and_hms_opt(0, 0, 0)?;
+    let mut previous = cron.find_next_occurrence(&start, true).ok()?;
+    let mut shortest = None;
+    for _ in 0..12 {
+        let Ok(next) = cron.find_next_occurrence(&previous, false) else {
+            break;
+        };
+        let gap = (next - previous).num_seconds();
+        shortest = Some(shortest.map_or(gap, |s: i64| s.min(gap)));
+        previous = next;
+    }
+    shortest
+}
+
 /// SHA-256 of the config as read, defaults filled in: what the audit trail names.
 fn effective_sha256(file: &ConfigFile) -> String {
     // plain data (strings, numbers, maps) always serializes
@@ -121,6 +138,7 @@ impl Config {
             Ok(file) => Validator {
                 path,
                 errors: shape,
+                warnings: Vec::new(),
             }
             .validate(file),
             // The shape check reports every problem the deserializer stops at; the rest of
@@ -166,6 +184,7 @@ fn past_the_shape(path: &Path, text: &str, found: &[keys::ShapeError]) -> Vec<Co
         Ok(file) => match (Validator {
             path,
             errors: Vec::new(),
+            warnings: Vec::new(),
         })
         .validate(file)
         {
@@ -211,6 +230,8 @@ pub fn yaml_message(message: &str, line: u64, column: u64) -> String {
 struct Validator<'a> {
     path: &'a Path,
     errors: Vec<ConfigError>,
+    /// Sound values that are probably mistakes: `validate` reports them, runs go on.
+    warnings: Vec<ConfigError>,
 }
 
 impl Validator<'_> {
@@ -416,6 +437,7 @@ impl Validator<'_> {
             return Err(LoadError::Invalid(self.errors));
         };
         Ok(Config {
+            warnings: self.warnings,
             path: self.path.to_path_buf(),
             timezone,
             language: file.language.value.clone(),
@@ -457,6 +479,19 @@ impl Validator<'_> {
             None => default_tz,
         };
         let cron = croner::Cron::from_str(&section.schedule.value);
+        if let (Ok(cron), false) = (&cron, section.allow_frequent)
+            && let Some(seconds) = shortest_interval(cron).filter(|s| *s < 60)
+        {
+            self.warnings.push(ConfigError {
+                file: self.path.to_path_buf(),
+                line: section.schedule.referenced.line().max(1),
+                column: section.schedule.referenced.column().max(1),
+                message: format!(
+                    "job `{name}` fires every {seconds} s: each fire renders and sends every briefing again"
+                ),
+                help: Some("set `allow_frequent: true` on the job if that is meant".into()),
+            });
+        }
         if let Err(error) = &cron {
             self.error(
                 section.schedule.referenced,

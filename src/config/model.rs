@@ -341,6 +341,10 @@ pub struct JobSection {
     /// Manager audience: only sites eligible for the scorecard (non-NULL bonus_target).
     #[serde(default)]
     pub eligible_sites_only: bool,
+    /// Let the schedule fire more often than once a minute (tests, demos); `validate`
+    /// reports such a schedule otherwise.
+    #[serde(default)]
+    pub allow_frequent: bool,
     /// `xbrief serve` runs a missed (job, period) on start when it is this recent: `24h`,
     /// `90m`, `2d` (default 24h).
     #[serde(default)]

@@ -292,7 +292,13 @@ fn recover(
 }
 
 pub fn serve(config_path: &Path) -> Result<(), ServeError> {
-    let load = |path: &Path| Config::load(path).map(Arc::new).map_err(ServeError::Config);
+    let load = |path: &Path| -> Result<Arc<Config>, ServeError> {
+        let config = Config::load(path).map_err(ServeError::Config)?;
+        for warning in &config.warnings {
+            tracing::warn!("{warning}");
+        }
+        Ok(Arc::new(config))
+    };
     let config = load(config_path)?;
     let state = run::state_dir(&config, &config.paths.output);
     let _lock = lock(&state)?;

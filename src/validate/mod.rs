@@ -89,7 +89,17 @@ pub enum Depth {
 pub fn validate(config_path: &Path, depth: Depth) -> Validation {
     let mut found = Validation::default();
     let config = match Config::load(config_path) {
-        Ok(config) => Some(config),
+        Ok(config) => {
+            found
+                .problems
+                .extend(config.warnings.iter().map(|w| Problem {
+                    file: w.file.clone(),
+                    at: Some((w.line, w.column)),
+                    message: w.message.clone(),
+                    help: w.help.clone(),
+                }));
+            Some(config)
+        }
         Err(LoadError::Invalid(errors)) => {
             found.problems.extend(errors.into_iter().map(|e| Problem {
                 file: e.file,
