@@ -627,3 +627,44 @@ impl Validator<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shipped_with_schedule(schedule: &str, extra: &str) -> Config {
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("config/xbrief.yaml"),
+        )
+        .unwrap()
+        .replace(
+            "    schedule: \"0 6 3 * *\"\n",
+            &format!("    schedule: \"{schedule}\"\n{extra}"),
+        );
+        Config::from_yaml(Path::new("xbrief.yaml"), &text).unwrap()
+    }
+
+    #[test]
+    fn a_schedule_firing_more_than_once_a_minute_is_reported_where_it_is_unless_allowed() {
+        let config = shipped_with_schedule("*/10 * * * * *", "");
+        let warnings: Vec<String> = config.warnings.iter().map(|w| w.to_string()).collect();
+        let line = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("config/xbrief.yaml"),
+        )
+        .unwrap()
+        .lines()
+        .position(|l| l == "    schedule: \"0 6 3 * *\"")
+        .unwrap()
+            + 1;
+        assert_eq!(
+            warnings,
+            vec![format!(
+                "xbrief.yaml:{line}:15: job `site-scorecards` fires every 10 s: each fire renders and sends every briefing again (set `allow_frequent: true` on the job if that is meant)"
+            )]
+        );
+        let allowed = shipped_with_schedule("*/10 * * * * *", "    allow_frequent: true\n");
+        assert!(allowed.warnings.is_empty());
+        // once a minute is fine
+        assert!(shipped_with_schedule("* * * * *", "").warnings.is_empty());
+    }
+}
