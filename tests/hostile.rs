@@ -606,3 +606,33 @@ fn a_region_total_read_with_sites_csv_gives_no_small_site_away() {
         .unwrap_or_default();
     assert!(text.contains("Sud"), "{text}");
 }
+
+#[test]
+fn a_touchpoint_label_of_160000_characters_is_capped_and_renders_in_a_moment() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let customer = format!(
+        "SELECT * REPLACE (repeat('Caisse ', 23000) AS touchpoint) FROM ({})",
+        customers_saying(&["ok"; 10])
+    );
+    fixture(&data, &customer, &an_employee("S2", "T2"));
+    let started = std::time::Instant::now();
+    let blocks = model(&data, dir.path(), "S1");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    let label = blocks
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["block"] == "table")
+        .flat_map(|b| b["rows"].as_array().unwrap().iter())
+        .filter_map(|row| row[0].as_str())
+        .find(|cell| cell.starts_with("Caisse Caisse"))
+        .expect("the touchpoint's row")
+        .to_string();
+    assert!(label.ends_with('…'), "{label}");
+    assert!(
+        label.chars().count() <= 121,
+        "{} characters",
+        label.chars().count()
+    );
+}

@@ -11,6 +11,20 @@ use serde_json::Value;
 
 pub const DASH: &str = "–";
 
+/// The longest a name from the data (site, region, team, person, touchpoint) is shown, in
+/// characters; a longer one ends in an ellipsis.
+const NAME_CHARS: usize = 120;
+/// The longest a customer comment is quoted.
+const COMMENT_CHARS: usize = 600;
+
+/// `text` cut to `limit` characters, with an ellipsis when it was longer.
+fn capped(text: &str, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
+        None => text.to_string(),
+        Some((end, _)) => format!("{}…", text[..end].trim_end()),
+    }
+}
+
 pub struct Writer<'a> {
     pub catalog: &'a Catalog,
 }
@@ -110,11 +124,16 @@ impl Writer<'_> {
         path.to_string()
     }
 
+    /// A name from the data, capped at a length a page can show.
+    pub fn name(&self, text: &str) -> String {
+        capped(text, NAME_CHARS)
+    }
+
     pub fn comments(&self, comments: &[Comment]) -> Vec<CommentText> {
         comments
             .iter()
             .map(|c| CommentText {
-                text: c.text.clone(),
+                text: capped(&c.text, COMMENT_CHARS),
                 date: chrono::DateTime::from_timestamp_micros(c.at)
                     .map(|t| self.format().date(t.date_naive()))
                     .unwrap_or_default(),
@@ -127,7 +146,7 @@ impl Writer<'_> {
             .praised
             .iter()
             .map(|(name, n)| Praise {
-                name: name.clone(),
+                name: self.name(name),
                 count: *n,
             })
             .collect()
@@ -155,5 +174,14 @@ mod tests {
         assert_eq!(w.policy_number(d("1")), "1,0");
         assert_eq!(w.policy_number(d("0.25")), "0,25");
         assert_eq!(w.policy_number(d("2.000")), "2,0");
+    }
+
+    #[test]
+    fn names_and_comments_from_the_data_are_capped_with_an_ellipsis() {
+        assert_eq!(capped("Lyon", 120), "Lyon");
+        let long = "é".repeat(200);
+        assert_eq!(capped(&long, 120), format!("{}…", "é".repeat(120)));
+        assert_eq!(capped(&"a ".repeat(100), 5), "a a a…");
+        assert_eq!(capped(&"x".repeat(120), 120), "x".repeat(120));
     }
 }

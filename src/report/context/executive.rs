@@ -175,7 +175,7 @@ impl<'a> ExecutiveContext<'a> {
                 .regions
                 .iter()
                 .map(|r| RegionRow {
-                    name: r.region.clone(),
+                    name: w.name(&r.region),
                     sites: r.sites,
                     ce_index: w.index(r.sums.customer.ce_index()),
                     ee_index: w.index(
@@ -260,8 +260,8 @@ impl ExceptionRow {
     fn new(w: &Writer, s: &SiteFigures) -> ExceptionRow {
         let c = &s.sums.customer;
         ExceptionRow {
-            site: s.info.site_name.clone(),
-            region: s.info.region.clone(),
+            site: w.name(&s.info.site_name),
+            region: w.name(&s.info.region),
             ce_index: w.index(c.ce_index()),
             ce_n: w.count(c.ce_n),
             fully_engaged: w.percent(c.share(c.fully_engaged)),
@@ -376,7 +376,7 @@ impl ExecutiveCharts {
 /// The two most telling root causes per touchpoint.
 fn root_cause_bars(w: &Writer, touchpoints: &[(String, CustomerSums)]) -> Plot {
     Plot::Bars {
-        categories: touchpoints.iter().map(|(name, _)| name.clone()).collect(),
+        categories: touchpoints.iter().map(|(name, _)| w.name(name)).collect(),
         series: [RootCause::Policy, RootCause::People]
             .iter()
             .map(|cause| Series {

@@ -76,13 +76,13 @@ impl<'a> FrontlineContext<'a> {
             common,
             site: FrontlineSite {
                 id: site.info.site_id.clone(),
-                name: site.info.site_name.clone(),
+                name: w.name(&site.info.site_name),
                 ce_index: w.index(site.sums.customer.ce_index()),
             },
             team: TeamHeader {
                 id: team.info.team_id.clone(),
-                name: team.info.team_name.clone(),
-                lead: team.info.lead_name.clone(),
+                name: w.name(&team.info.team_name),
+                lead: w.name(&team.info.lead_name),
             },
             ce_index: w.index(c.ce_index()),
             ce_index_before: w.index(team.customer_prev.ce_index()),

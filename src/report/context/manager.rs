@@ -144,9 +144,9 @@ impl<'a> ManagerContext<'a> {
             common,
             site: SiteHeader {
                 id: site.info.site_id.clone(),
-                name: site.info.site_name.clone(),
-                region: site.info.region.clone(),
-                manager: site.info.manager_name.clone(),
+                name: w.name(&site.info.site_name),
+                region: w.name(&site.info.region),
+                manager: w.name(&site.info.manager_name),
             },
             kpi: ManagerKpis {
                 ce_index: Tile::new(&w, c.ce_index(), prev.ce_index(), company.ce_index()),
@@ -226,7 +226,7 @@ fn team_rows(
         .map(|t| {
             let shown = !hidden.contains(&t.info.team_id.as_str());
             TeamRow {
-                name: t.info.team_name.clone(),
+                name: w.name(&t.info.team_name),
                 ce_index: w.index(t.customer.ce_index()),
                 ce_n: w.count(t.customer.ce_n),
                 ee_index: if shown {
@@ -316,7 +316,7 @@ impl ManagerCharts {
                 )],
             },
             touchpoints: Plot::Bars {
-                categories: site.touchpoints.iter().map(|(n, _)| n.clone()).collect(),
+                categories: site.touchpoints.iter().map(|(n, _)| w.name(n)).collect(),
                 series: vec![
                     series(
                         "chart.this_site",

@@ -72,7 +72,7 @@ impl TouchpointRow {
     pub fn new(w: &Writer, name: &str, sums: &CustomerSums) -> TouchpointRow {
         let share = |cause| w.percent(sums.root_cause_share(cause));
         TouchpointRow {
-            name: name.to_string(),
+            name: w.name(name),
             ce_n: w.count(sums.ce_n),
             ce_index: w.index(sums.ce_index()),
             nps: w.index(sums.nps()),
