@@ -43,6 +43,16 @@ fn an_employee(site: &str, team: &str) -> String {
     )
 }
 
+/// `xbrief run JOB --period PERIOD` on `data`, writing to `out`.
+fn run(data: &Path, out: &Path, job: &str, period: &str, extra: &[&str]) -> std::process::Output {
+    let (data, out) = (data.to_string_lossy(), out.to_string_lossy());
+    let mut args = vec![
+        "run", job, "--period", period, "--data", &data, "--out", &out,
+    ];
+    args.extend_from_slice(extra);
+    xbrief(&args)
+}
+
 /// A SQL string literal of `text`, line breaks included.
 fn sql_text(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
@@ -90,16 +100,7 @@ fn comments_and_names_from_the_data_show_as_text_and_forge_no_block() {
          t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)",
     );
     let out = dir.path().join("out");
-    let output = xbrief(&[
-        "run",
-        "site-scorecards",
-        "--period",
-        "2026-10",
-        "--data",
-        &data.to_string_lossy(),
-        "--out",
-        &out.to_string_lossy(),
-    ]);
+    let output = run(&data, &out, "site-scorecards", "2026-10", &[]);
     assert!(output.status.success(), "{}", stderr(&output));
 
     let blocks = model(&data, dir.path(), "S1");
@@ -202,16 +203,7 @@ fn a_response_naming_another_sites_team_speaks_for_its_own_site_only() {
         ("frontline-weekly", "2026-W41"),
         ("site-scorecards", "2026-10"),
     ] {
-        let output = xbrief(&[
-            "run",
-            job,
-            "--period",
-            period,
-            "--data",
-            &data.to_string_lossy(),
-            "--out",
-            &out.to_string_lossy(),
-        ]);
+        let output = run(&data, &out, job, period, &[]);
         assert!(output.status.success(), "{}", stderr(&output));
     }
     let team = pdf_text(&out.join("frontline-weekly/2026-W41/team-T1.pdf"));
@@ -239,17 +231,13 @@ fn names_that_look_like_formulas_reach_the_csv_files_as_text() {
          t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)"#,
     );
     let out = dir.path().join("out");
-    let output = xbrief(&[
-        "run",
+    let output = run(
+        &data,
+        &out,
         "comp-quarterly",
-        "--period",
         "2026-Q4",
-        "--data",
-        &data.to_string_lossy(),
-        "--out",
-        &out.to_string_lossy(),
-        "--exports-only",
-    ]);
+        &["--exports-only"],
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     let folder = out.join("comp-quarterly/2026-Q4");
     let mut sites = csv::Reader::from_path(folder.join("sites.csv")).unwrap();
@@ -302,30 +290,25 @@ fn resend_meets_the_allowed_domains_as_a_run_does() {
          t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)",
     );
     let out = dir.path().join("out");
-    let args = |command: &[&str]| -> Vec<String> {
-        command
-            .iter()
-            .map(|a| a.to_string())
-            .chain([
-                "--period".into(),
-                "2026-10".into(),
-                "--data".into(),
-                data.to_string_lossy().to_string(),
-                "--out".into(),
-                out.to_string_lossy().to_string(),
-            ])
-            .collect()
-    };
-    let run = args(&["run", "site-scorecards"]);
-    let refused = xbrief(&run.iter().map(String::as_str).collect::<Vec<_>>());
+    let refused = run(&data, &out, "site-scorecards", "2026-10", &[]);
     assert!(!refused.status.success());
     assert!(
         stderr(&refused).contains("`boss@evil.example`"),
         "{}",
         stderr(&refused)
     );
-    let resend = args(&["resend", "site-scorecards", "--to", "boss@evil.example"]);
-    let resent = xbrief(&resend.iter().map(String::as_str).collect::<Vec<_>>());
+    let resent = xbrief(&[
+        "resend",
+        "site-scorecards",
+        "--to",
+        "boss@evil.example",
+        "--period",
+        "2026-10",
+        "--data",
+        &data.to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+    ]);
     assert!(!resent.status.success());
     assert!(
         stderr(&resent).contains("outside delivery.allowed_domains")
@@ -411,16 +394,7 @@ fn ids_with_slashes_and_dots_name_files_inside_the_run_folder() {
          t(team_id, site_id, team_name, lead_name, lead_email, headcount)",
     );
     let out = dir.path().join("run").join("out");
-    let output = xbrief(&[
-        "run",
-        "frontline-weekly",
-        "--period",
-        "2026-W41",
-        "--data",
-        &data.to_string_lossy(),
-        "--out",
-        &out.to_string_lossy(),
-    ]);
+    let output = run(&data, &out, "frontline-weekly", "2026-W41", &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     let folder = out.join("frontline-weekly/2026-W41");
     let pdf = folder.join("team-T1%2F%2E%2E%2F%2E%2E%2F%2E%2E%2F%2E%2E%2Foutside.pdf");
@@ -490,16 +464,7 @@ fn an_address_that_does_not_parse_fails_its_recipient_only() {
          t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)"#,
     );
     let out = dir.path().join("out");
-    let output = xbrief(&[
-        "run",
-        "site-scorecards",
-        "--period",
-        "2026-10",
-        "--data",
-        &data.to_string_lossy(),
-        "--out",
-        &out.to_string_lossy(),
-    ]);
+    let output = run(&data, &out, "site-scorecards", "2026-10", &[]);
     // the run says who did not get their briefing, and the others got theirs
     assert!(!output.status.success());
     let said = stderr(&output);
@@ -570,16 +535,7 @@ fn a_region_total_read_with_sites_csv_gives_no_small_site_away() {
          t(team_id, site_id, team_name, lead_name, lead_email, headcount)",
     );
     let out = dir.path().join("out");
-    let output = xbrief(&[
-        "run",
-        "executive-monthly",
-        "--period",
-        "2026-10",
-        "--data",
-        &data.to_string_lossy(),
-        "--out",
-        &out.to_string_lossy(),
-    ]);
+    let output = run(&data, &out, "executive-monthly", "2026-10", &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     let mut sites =
         csv::Reader::from_path(out.join("executive-monthly/2026-10/sites.csv")).unwrap();

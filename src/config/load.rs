@@ -7,7 +7,7 @@ use super::compiled::{
 };
 use super::keys;
 use super::model::{Audience, ConfigFile, DecimalValue, JobSection, PeriodRule};
-use super::recipients::AllowedDomains;
+use super::recipients::{AllowedDomains, RecipientProblem};
 use super::schema::json_schema;
 use crate::period::PeriodKind;
 use chrono_tz::Tz;
@@ -295,13 +295,13 @@ impl Validator<'_> {
         allowed: Option<&AllowedDomains>,
         what: &str,
     ) -> Option<Mailbox> {
-        let any = AllowedDomains::new([]);
-        let outside = |mailbox: &Mailbox| {
-            allowed.is_some_and(|a| !a.is_empty())
-                && allowed.unwrap_or(&any).check(&mailbox.to_string()).is_err()
+        // the config's own addresses need only parse when no domains are listed
+        let checked = match allowed.filter(|a| !a.is_empty()) {
+            Some(allowed) => allowed.check(&value.value),
+            None => Mailbox::from_str(&value.value).map_err(|_| RecipientProblem::NotAnAddress),
         };
-        match Mailbox::from_str(&value.value) {
-            Err(_) => {
+        match checked {
+            Err(RecipientProblem::NotAnAddress) => {
                 self.error(
                     value.referenced,
                     format!(
@@ -311,13 +311,13 @@ impl Validator<'_> {
                 );
                 None
             }
-            Ok(mailbox) if outside(&mailbox) => {
+            Err(RecipientProblem::OutsideAllowedDomains) => {
                 self.error(
                     value.referenced,
                     format!(
                         "{what} `{}` is outside delivery.allowed_domains ({})",
                         value.value,
-                        allowed.unwrap_or(&any)
+                        allowed.map(ToString::to_string).unwrap_or_default()
                     ),
                 );
                 None

@@ -125,25 +125,27 @@ impl Sender<'_> {
         ledger: Ledger,
         envelopes: Vec<Envelope>,
     ) -> Result<(Delivered, Ledger), DeliveryError> {
-        // an address that does not parse fails its own recipient, never the others
-        let (envelopes, unaddressable): (Vec<Envelope>, Vec<Envelope>) =
-            envelopes.into_iter().partition(|e| {
-                self.allowed.check(&e.identity.recipient) != Err(RecipientProblem::NotAnAddress)
-            });
-        if let Some(outside) = envelopes
-            .iter()
-            .find(|e| self.allowed.check(&e.identity.recipient).is_err())
-        {
-            return Err(DeliveryError::NotAllowed {
-                recipient: outside.identity.recipient.clone(),
-                allowed: self.allowed.to_string(),
-            });
+        // an address that does not parse fails its own recipient, never the others; one
+        // outside the allowed domains stops the send before anything goes out
+        let mut addressable = Vec::with_capacity(envelopes.len());
+        let mut unaddressable = Vec::new();
+        for envelope in envelopes {
+            match self.allowed.check(&envelope.identity.recipient) {
+                Ok(_) => addressable.push(envelope),
+                Err(RecipientProblem::NotAnAddress) => unaddressable.push(envelope),
+                Err(RecipientProblem::OutsideAllowedDomains) => {
+                    return Err(DeliveryError::NotAllowed {
+                        recipient: envelope.identity.recipient,
+                        allowed: self.allowed.to_string(),
+                    });
+                }
+            }
         }
         let started = std::time::Instant::now();
         let mut delivered = Delivered::default();
         let mut sent_before = std::collections::HashMap::new();
         let mut todo = Vec::new();
-        for envelope in envelopes {
+        for envelope in addressable {
             let key = (
                 envelope.identity.job.clone(),
                 envelope.identity.period.clone(),

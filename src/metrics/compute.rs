@@ -4,6 +4,7 @@
 
 use super::compare::compare_sites;
 use super::disclosure::disclosure;
+use super::employee::Privacy;
 use super::figures::Figures;
 use super::load::{SiteSums, quality, site_infos};
 use super::periods::RunPeriods;
@@ -16,7 +17,6 @@ use crate::data::Exports;
 use crate::data::calendar::{self, CalendarError};
 use crate::data::duplicates;
 use crate::data::engine::{Engine, EngineError};
-use crate::metrics::employee::Privacy;
 use crate::period::Period;
 use chrono_tz::Tz;
 
