@@ -592,3 +592,106 @@ fn a_touchpoint_label_of_160000_characters_is_capped_and_renders_in_a_moment() {
         label.chars().count()
     );
 }
+
+#[test]
+fn a_manager_of_two_sites_gets_two_briefings_each_sent_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let employee = an_employee("S2", "T2");
+    fixture(&data, &customers_saying(&["ok"; 10]), &employee);
+    parquet(
+        &data.join("sites.parquet"),
+        "SELECT * FROM (VALUES
+            ('S1', 'Boutique Lyon', 'Sud', 'FR', 'fr', 'M1', 'Léa Martin', 'lea@example.fr', 2000.26, true),
+            ('S2', 'Boutique Nice', 'Sud', 'FR', 'fr', 'M1', 'Léa Martin', 'Lea@example.fr', NULL, true))
+         t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)",
+    );
+    let out = dir.path().join("out");
+    let output = run(&data, &out, "site-scorecards", "2026-10", &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let headers = |out: &Path| -> Vec<(String, String, String)> {
+        let mut found: Vec<_> = std::fs::read_dir(out.join("outbox"))
+            .unwrap()
+            .map(|e| {
+                let bytes = std::fs::read(e.unwrap().path()).unwrap();
+                let mail = mailparse::parse_mail(&bytes).unwrap();
+                let header = |name| mail.headers.get_first_value(name).unwrap_or_default();
+                (
+                    header("Subject"),
+                    header("Message-ID"),
+                    header("X-Xbrief-Idempotency-Key"),
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let sent = headers(&out);
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(sent[0].0.contains("Boutique Lyon") && sent[1].0.contains("Boutique Nice"));
+    assert_ne!(sent[0].1, sent[1].1, "two Message-IDs");
+    assert_ne!(sent[0].2, sent[1].2, "two idempotency keys");
+
+    let history = |out: &Path| {
+        let listed = xbrief(&[
+            "history",
+            "--job",
+            "site-scorecards",
+            "--out",
+            &out.to_string_lossy(),
+        ]);
+        String::from_utf8_lossy(&listed.stdout).to_string()
+    };
+    let listed = history(&out);
+    assert!(
+        listed.contains("lea@example.fr [site:S1]: sent after 1 attempt(s)")
+            && listed.contains("Lea@example.fr [site:S2]: sent after 1 attempt(s)"),
+        "{listed}"
+    );
+    // a rerun sends neither again
+    let again = run(&data, &out, "site-scorecards", "2026-10", &[]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("2 already sent before"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(headers(&out).len(), 2);
+
+    // a resend names which of the two briefings
+    let resend = |scope: Option<&str>| {
+        let mut args = vec![
+            "resend",
+            "site-scorecards",
+            "--period",
+            "2026-10",
+            "--to",
+            "lea@example.fr",
+        ];
+        args.extend(scope.map(|s| ["--scope", s]).into_iter().flatten());
+        let (data, out) = (data.to_string_lossy(), out.to_string_lossy());
+        args.extend(["--data", &data, "--out", &out]);
+        xbrief(&args)
+    };
+    let unnamed = resend(None);
+    assert!(!unnamed.status.success());
+    assert!(
+        stderr(&unnamed).contains(
+            "lea@example.fr gets several briefings of job site-scorecards: name one with --scope (site:S1, site:S2)"
+        ),
+        "{}",
+        stderr(&unnamed)
+    );
+    let named = resend(Some("site:S2"));
+    assert!(named.status.success(), "{}", stderr(&named));
+    let resent = headers(&out);
+    assert_eq!(resent.len(), 3);
+    assert_eq!(
+        resent
+            .iter()
+            .filter(|h| h.0.contains("Boutique Nice"))
+            .count(),
+        2
+    );
+    assert!(history(&out).contains("lea@example.fr [site:S2] (resend 1): sent"));
+}

@@ -47,11 +47,17 @@ pub fn history(config_path: &Path, args: HistoryArgs) -> Result<(), String> {
         } else {
             String::new()
         };
+        let scope = if d.scope.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", d.scope)
+        };
         println!(
-            "  {} {} {}{}: {} after {} attempt(s){}{}",
+            "  {} {} {}{}{}: {} after {} attempt(s){}{}",
             d.job,
             d.period,
             d.recipient,
+            scope,
             resend,
             d.status,
             d.attempts,
@@ -71,6 +77,10 @@ pub struct ResendArgs {
     pub period: Period,
     #[arg(long)]
     pub to: String,
+    /// Which of the recipient's briefings (`site:<id>`, `team:<id>`, `company`, `hr`), for
+    /// one who gets several.
+    #[arg(long)]
+    pub scope: Option<String>,
     #[arg(long)]
     pub data: Option<PathBuf>,
     #[arg(long)]
@@ -84,6 +94,7 @@ pub fn resend(config_path: &Path, args: ResendArgs) -> Result<(), String> {
         job,
         period,
         to,
+        scope,
         data,
         out,
         transport,
@@ -96,8 +107,8 @@ pub fn resend(config_path: &Path, args: ResendArgs) -> Result<(), String> {
         transport,
         ..RunOptions::for_period(Some(period))
     };
-    let delivered =
-        run::resend(&config, job, &options, &to).map_err(|e| format!("job {}: {e}", job.name))?;
+    let delivered = run::resend(&config, job, &options, &to, scope.as_deref())
+        .map_err(|e| format!("job {}: {e}", job.name))?;
     match delivered.failed.iter().chain(&delivered.pending).next() {
         None => {
             say!("{} {period}: resent to {to}", job.name);

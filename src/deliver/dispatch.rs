@@ -107,6 +107,7 @@ pub(super) fn outcome(
         job: envelope.identity.job.clone(),
         period: envelope.identity.period.clone(),
         recipient: envelope.identity.recipient.clone(),
+        scope: envelope.identity.scope.clone(),
         resend: envelope.identity.resend,
         artifact_sha256: envelope.artifact_sha256.clone(),
         status,
@@ -153,9 +154,12 @@ impl Sender<'_> {
             if !sent_before.contains_key(&key) {
                 sent_before.insert(key.clone(), ledger.sent(&key.0, &key.1)?);
             }
-            if envelope.identity.resend == 0
-                && sent_before[&key].contains(&envelope.identity.recipient.to_ascii_lowercase())
-            {
+            let sent = &sent_before[&key];
+            let recipient = envelope.identity.recipient.to_ascii_lowercase();
+            let already = [envelope.identity.scope.clone(), String::new()]
+                .into_iter()
+                .any(|scope| sent.contains(&(recipient.clone(), scope)));
+            if envelope.identity.resend == 0 && already {
                 delivered.skipped += 1;
             } else {
                 todo.push(envelope);

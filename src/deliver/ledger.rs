@@ -1,5 +1,5 @@
-//! The delivery ledger in the state store (SQLite, WAL): which (job, period, recipient)
-//! got its message, with attempts, last error and Message-ID, and the runs themselves.
+//! The delivery ledger in the state store (SQLite, WAL): which briefing (job, period,
+//! recipient, scope) got its message, with attempts, last error and Message-ID, and the runs themselves.
 //! Outcomes are written by a thread of their own, so sends never wait for the disk.
 
 use rusqlite::{Connection, params};
@@ -9,7 +9,7 @@ use std::thread::JoinHandle;
 
 /// The statements, one file each under `sql/`.
 mod sql {
-    pub const SCHEMA: &str = include_str!("sql/schema.sql");
+    pub const PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
     pub const SENT: &str = include_str!("sql/sent.sql");
     pub const NEXT_RESEND: &str = include_str!("sql/next_resend.sql");
     pub const START_RUN: &str = include_str!("sql/start_run.sql");
@@ -28,6 +28,15 @@ pub enum LedgerError {
         path: PathBuf,
         #[source]
         source: rusqlite::Error,
+    },
+    #[error(
+        "state store {}: its schema is version {found}, newer than this xbrief knows ({known}): run the newer xbrief",
+        path.display()
+    )]
+    Newer {
+        path: PathBuf,
+        found: usize,
+        known: usize,
     },
     #[error("state store {}: {source}", path.display())]
     Folder {
@@ -62,6 +71,7 @@ pub struct Outcome {
     pub job: String,
     pub period: String,
     pub recipient: String,
+    pub scope: String,
     pub resend: u32,
     pub artifact_sha256: String,
     pub status: Status,
@@ -77,6 +87,7 @@ pub struct DeliveryRow {
     pub job: String,
     pub period: String,
     pub recipient: String,
+    pub scope: String,
     pub resend: u32,
     pub status: String,
     pub attempts: u32,
@@ -121,14 +132,17 @@ impl Ledger {
             path: dir.to_path_buf(),
             source,
         })?;
-        let connection = Connection::open(&path).map_err(fail)?;
+        let mut connection = Connection::open(&path).map_err(fail)?;
         connection.busy_timeout(BUSY_TIMEOUT).map_err(fail)?;
         // Switching a new store to WAL needs it alone, and SQLite answers "locked" at once,
         // without waiting, when another process opens it in the same instant (`serve`
         // starting while `history` looks): try again for as long as a lock may be waited.
         let started = std::time::Instant::now();
         loop {
-            match connection.execute_batch(sql::SCHEMA) {
+            let opened = connection
+                .execute_batch(sql::PRAGMAS)
+                .and_then(|()| super::migrations::apply(&mut connection));
+            match opened {
                 Err(rusqlite::Error::SqliteFailure(e, _))
                     if matches!(
                         e.code,
@@ -140,6 +154,14 @@ impl Ledger {
                 done => break done.map_err(fail)?,
             }
         }
+        let found = super::migrations::version(&connection).map_err(fail)?;
+        if found > super::migrations::CURRENT {
+            return Err(LedgerError::Newer {
+                path,
+                found,
+                known: super::migrations::CURRENT,
+            });
+        }
         Ok(Ledger { path, connection })
     }
 
@@ -150,33 +172,37 @@ impl Ledger {
         }
     }
 
-    /// Recipients of (job, period) whose run delivery is already sent.
+    /// The briefings of (job, period) whose run delivery is already sent, as (recipient
+    /// lowercased, scope); scope `""` stands for every scope of its recipient.
     pub fn sent(
         &self,
         job: &str,
         period: &str,
-    ) -> Result<std::collections::HashSet<String>, LedgerError> {
+    ) -> Result<std::collections::HashSet<(String, String)>, LedgerError> {
         let mut statement = self
             .connection
             .prepare_cached(sql::SENT)
             .map_err(|e| self.fail(e))?;
         let rows = statement
-            .query_map(params![job, period], |row| row.get::<_, String>(0))
+            .query_map(params![job, period], |row| Ok((row.get(0)?, row.get(1)?)))
             .map_err(|e| self.fail(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
     }
 
-    /// The next resend number for a recipient.
+    /// The next resend number for one briefing of a recipient.
     pub fn next_resend(
         &self,
         job: &str,
         period: &str,
         recipient: &str,
+        scope: &str,
     ) -> Result<u32, LedgerError> {
         self.connection
-            .query_row(sql::NEXT_RESEND, params![job, period, recipient], |row| {
-                row.get(0)
-            })
+            .query_row(
+                sql::NEXT_RESEND,
+                params![job, period, recipient, scope],
+                |row| row.get(0),
+            )
             .map_err(|e| self.fail(e))
     }
 
@@ -298,11 +324,12 @@ impl Ledger {
                 job: r.get(0)?,
                 period: r.get(1)?,
                 recipient: r.get(2)?,
-                resend: r.get(3)?,
-                status: r.get(4)?,
-                attempts: r.get(5)?,
-                last_error: r.get(6)?,
-                sent_at: r.get(7)?,
+                scope: r.get(3)?,
+                resend: r.get(4)?,
+                status: r.get(5)?,
+                attempts: r.get(6)?,
+                last_error: r.get(7)?,
+                sent_at: r.get(8)?,
             })
         })
     }
@@ -333,6 +360,7 @@ fn upsert(connection: &Connection, outcome: &Outcome) -> rusqlite::Result<()> {
             outcome.job,
             outcome.period,
             outcome.recipient,
+            outcome.scope,
             outcome.resend,
             outcome.artifact_sha256,
             outcome.status.as_str(),

@@ -24,13 +24,16 @@ pub struct OutgoingMessage {
     pub attachments: Vec<Attachment>,
 }
 
-/// Who a message is for, for the ledger and the receiving side: one (job, period,
-/// recipient) has one idempotency key; each resend gets its own Message-ID.
+/// Which briefing a message is, for the ledger and the receiving side: one (job, period,
+/// recipient, scope) has one idempotency key, so a manager of two sites gets two messages
+/// that no server or client takes for one; each resend gets its own Message-ID.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
     pub job: String,
     pub period: String,
     pub recipient: String,
+    /// Whose figures: `company`, `site:<id>`, `team:<id>`, `hr` or `notice`.
+    pub scope: String,
     /// 0 for the run's own delivery, 1… for an admin's resends.
     pub resend: u32,
 }
@@ -39,13 +42,14 @@ const IDEMPOTENCY: HeaderName = HeaderName::new_from_ascii_str("X-Xbrief-Idempot
 const RESEND: HeaderName = HeaderName::new_from_ascii_str("X-Xbrief-Resend");
 
 impl Identity {
-    /// SHA-256 of job, period and recipient (lowercased), hex.
+    /// SHA-256 of job, period, recipient (lowercased) and scope, hex.
     pub fn idempotency_key(&self) -> String {
         let mut hash = Sha256::new();
         for part in [
             &self.job,
             &self.period,
             &self.recipient.to_ascii_lowercase(),
+            &self.scope,
         ] {
             hash.update(part.as_bytes());
             hash.update([0]);

@@ -1,9 +1,10 @@
 //! Delivery: the MIME messages, the transports (the file outbox and pooled SMTP), and the
-//! ledger that makes each (job, period, recipient) get its briefing once.
+//! ledger that makes each briefing (job, period, recipient, scope) go out once.
 
 mod dispatch;
 mod ledger;
 mod message;
+mod migrations;
 mod outbox;
 mod settings;
 mod smtp;

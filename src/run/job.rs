@@ -111,21 +111,8 @@ impl Run<'_> {
             source,
         })?;
         let sender = self.job.sender(transport, &final_dir, &self.run_id);
-        let messages = std::mem::take(&mut produced.messages);
-        let count = messages.len();
-        let envelopes = messages
-            .into_iter()
-            .map(|(message, artifact_sha256)| Envelope {
-                identity: Identity {
-                    job: job.name.clone(),
-                    period: period.to_string(),
-                    recipient: message.to.clone(),
-                    resend: 0,
-                },
-                message,
-                artifact_sha256,
-            })
-            .collect();
+        let envelopes = std::mem::take(&mut produced.messages);
+        let count = envelopes.len();
         let (delivered, ledger) = sender.send(ledger, envelopes)?;
         if !(delivered.failed.is_empty() && delivered.pending.is_empty()) {
             notify_admins(&self.job, &self.run_id, &sender, ledger, &delivered);
@@ -240,16 +227,23 @@ impl Run<'_> {
                     scope: briefing.scope.clone(),
                     artifacts: artifacts.clone(),
                 });
-                briefed.messages.push((
-                    OutgoingMessage {
+                briefed.messages.push(Envelope {
+                    identity: Identity {
+                        job: job.name.clone(),
+                        period: self.job.period.to_string(),
+                        recipient: to.clone(),
+                        scope: briefing.scope.clone(),
+                        resend: 0,
+                    },
+                    message: OutgoingMessage {
                         to: to.clone(),
                         subject: rendered.subject.clone(),
                         text: rendered.text.clone(),
                         html: rendered.html.clone(),
                         attachments: attachments.clone(),
                     },
-                    artifact_hashes.join(","),
-                ));
+                    artifact_sha256: artifact_hashes.join(","),
+                });
             }
         }
         Ok(briefed)
@@ -297,7 +291,7 @@ impl Run<'_> {
 struct Briefed {
     pdfs: Vec<ManifestFile>,
     recipients: Vec<ManifestRecipient>,
-    messages: Vec<(OutgoingMessage, String)>,
+    messages: Vec<Envelope>,
     count: usize,
     render: Option<RenderStats>,
 }

@@ -71,6 +71,12 @@ pub enum RunError {
         scope: String,
         known: String,
     },
+    #[error("{recipient} gets several briefings of job {job}: name one with --scope ({scopes})")]
+    Scopes {
+        job: String,
+        recipient: String,
+        scopes: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -112,10 +118,10 @@ pub struct RunSummary {
     pub render: Option<RenderStats>,
 }
 
-/// What a run produced: each message with the hash of its artifacts, the briefing count
-/// and the rendering times.
+/// What a run produced: each briefing's messages, the briefing count and the rendering
+/// times.
 struct Produced {
-    messages: Vec<(OutgoingMessage, String)>,
+    messages: Vec<Envelope>,
     briefings: usize,
     render: Option<RenderStats>,
 }

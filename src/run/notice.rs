@@ -68,6 +68,7 @@ pub(super) fn notify_admins(
                 job: format!("{}#notice", job.name),
                 period: format!("{period}#{run_id}"),
                 recipient: to.clone(),
+                scope: "notice".into(),
                 resend: 0,
             },
             message: OutgoingMessage {

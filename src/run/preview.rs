@@ -24,11 +24,11 @@ pub struct Preview {
 }
 
 /// Which briefing of a job: by scope (`site:<id>`, `team:<id>`; the first when `None`) or
-/// by one of its recipients.
+/// by one of its recipients (and the scope, for one who gets several).
 #[derive(Debug, Clone, Copy)]
 pub enum Pick<'a> {
     Scope(Option<&'a str>),
-    Recipient(&'a str),
+    Recipient(&'a str, Option<&'a str>),
 }
 
 /// Renders one briefing of `job`, picked by scope or recipient, without writing or sending.
@@ -48,21 +48,37 @@ pub fn preview(run: &JobRun, pick: Pick) -> Result<Preview, RunError> {
         .filter(|b| b.with_pdf)
         .map(|b| b.scope.as_str())
         .collect();
-    let briefing = briefings
+    let picked: Vec<&report::Briefing> = briefings
         .iter()
-        .filter(|b| b.with_pdf || matches!(pick, Pick::Recipient(_)))
-        .find(|b| match pick {
+        .filter(|b| b.with_pdf || matches!(pick, Pick::Recipient(..)))
+        .filter(|b| match pick {
             Pick::Scope(scope) => scope.is_none_or(|s| b.scope == s),
-            Pick::Recipient(to) => b.recipients.iter().any(|r| r.eq_ignore_ascii_case(to)),
+            Pick::Recipient(to, scope) => {
+                b.recipients.iter().any(|r| r.eq_ignore_ascii_case(to))
+                    && scope.is_none_or(|s| b.scope == s)
+            }
         })
-        .ok_or_else(|| RunError::Scope {
+        .collect();
+    let briefing = match (pick, picked.as_slice()) {
+        (_, []) => Err(RunError::Scope {
             job: job.name.clone(),
             scope: match pick {
                 Pick::Scope(scope) => scope.unwrap_or("any").to_string(),
-                Pick::Recipient(to) => to.to_string(),
+                Pick::Recipient(to, scope) => format!("{to} {}", scope.unwrap_or_default()),
             },
             known: known.iter().take(8).copied().collect::<Vec<_>>().join(", "),
-        })?;
+        }),
+        (Pick::Recipient(to, None), [_, _, ..]) => Err(RunError::Scopes {
+            job: job.name.clone(),
+            recipient: to.to_string(),
+            scopes: picked
+                .iter()
+                .map(|b| b.scope.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+        (_, [first, ..]) => Ok(*first),
+    }?;
     let renderer = Renderer::load(&config.paths.reports, &[briefing.template], run.page())?;
     let frame = PageFrame {
         title: job.name.clone(),

@@ -2,13 +2,15 @@
 
 use super::*;
 
-/// Sends one (job, period) briefing again to one of its recipients, recorded in the ledger
-/// as a resend. The briefing is rendered afresh into `<out>/<job>/<period>/resend/`.
+/// Sends one (job, period) briefing again to one of its recipients (by `scope` when they get
+/// several), recorded in the ledger as a resend. The briefing is rendered afresh into
+/// `<out>/<job>/<period>/resend/`.
 pub fn resend(
     config: &Config,
     job: &Job,
     options: &RunOptions,
     to: &str,
+    scope: Option<&str>,
 ) -> Result<Delivered, RunError> {
     if config.delivery.allowed_domains.check(to).is_err() {
         return Err(RunError::Recipients {
@@ -19,12 +21,14 @@ pub fn resend(
     let run = JobRun::new(config, job, options, Utc::now());
     let transport = run.transport()?;
     let ledger = Ledger::open(&run.state_dir())?;
-    let preview = preview(&run, Pick::Recipient(to))?;
+    let preview = preview(&run, Pick::Recipient(to, scope))?;
+    let period = preview.period.to_string();
     let identity = Identity {
         job: job.name.clone(),
-        period: preview.period.to_string(),
+        period: period.clone(),
         recipient: to.to_string(),
-        resend: ledger.next_resend(&job.name, &preview.period.to_string(), to)?,
+        scope: preview.scope.clone(),
+        resend: ledger.next_resend(&job.name, &period, to, &preview.scope)?,
     };
     let run_folder = run.out_dir.join(&job.name).join(preview.period.to_string());
     let folder = run_folder.join("resend");

@@ -1,2 +1,4 @@
--- Recipients of (job, period) whose run delivery is already sent.
-SELECT lower(recipient) FROM deliveries WHERE job = ?1 AND period = ?2 AND resend = 0 AND status = 'sent';
+-- Briefings of (job, period) whose run delivery is already sent: (recipient, scope); scope ''
+-- is a row from before briefings were keyed by scope, and stands for all of them.
+SELECT lower(recipient), scope FROM deliveries
+WHERE job = ?1 AND period = ?2 AND resend = 0 AND status = 'sent';

@@ -1,6 +1,5 @@
--- The state store: every run, and every message of every run (operations.md § Delivery).
-PRAGMA journal_mode = WAL;
-PRAGMA synchronous = NORMAL;
+-- Version 1 of the state store: every run, and every message of every run (operations.md
+-- § Delivery). `IF NOT EXISTS`: stores made before migrations were numbered hold it already.
 CREATE TABLE IF NOT EXISTS runs (
     run_id      TEXT PRIMARY KEY,
     job         TEXT NOT NULL,
