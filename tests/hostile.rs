@@ -695,3 +695,68 @@ fn a_manager_of_two_sites_gets_two_briefings_each_sent_once() {
     );
     assert!(history(&out).contains("lea@example.fr [site:S2] (resend 1): sent"));
 }
+
+#[test]
+fn folder_and_file_names_with_glob_characters_are_read_as_named() {
+    let dir = tempfile::tempdir().unwrap();
+    // `exports[2026]` as a pattern would match `exports2`, which holds a decoy
+    let data = dir.path().join("exports[2026]");
+    let decoy = dir.path().join("exports2");
+    let employee = an_employee("S2", "T2");
+    fixture(&data, &customers_saying(&["ok"; 10]), &employee);
+    fixture(&decoy, &customers_saying(&["decoy"; 10]), &employee);
+    parquet(
+        &decoy.join("sites.parquet"),
+        "SELECT * FROM (VALUES
+            ('S1', 'Decoy', 'Sud', 'FR', 'fr', 'M1', 'Léa Martin', 'lea@example.fr', 2000.26, true))
+         t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)",
+    );
+    // a file whose name is a pattern matching its sibling too: each is read once
+    let one_more = customers_saying(&["star"]).replace("'C0'", "'C-star'");
+    parquet(
+        &data.join("customer_responses/part-[1]*?.parquet"),
+        &one_more,
+    );
+    let out = dir.path().join("out");
+    let output = run(
+        &data,
+        &out,
+        "site-scorecards",
+        "2026-10",
+        &["--exports-only"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let folder = out.join("site-scorecards/2026-10");
+    let sites = std::fs::read_to_string(folder.join("sites.csv")).unwrap();
+    assert!(
+        sites.contains("Boutique Lyon") && !sites.contains("Decoy"),
+        "{sites}"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("manifest.json")).unwrap())
+            .unwrap();
+    let mut customers: Vec<(String, u64)> = manifest["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["export"] == "customer_responses")
+        .map(|i| {
+            let path = i["path"].as_str().unwrap();
+            let name = Path::new(path).file_name().unwrap().to_string_lossy();
+            (name.to_string(), i["rows"].as_u64().unwrap())
+        })
+        .collect();
+    customers.sort();
+    assert_eq!(
+        customers,
+        [
+            ("part-1.parquet".to_string(), 10),
+            ("part-[1]*?.parquet".to_string(), 1)
+        ]
+    );
+    // S1 has the 11 responses of both files, each once
+    let header: Vec<&str> = sites.lines().next().unwrap().split(',').collect();
+    let n = header.iter().position(|c| *c == "ce_n").unwrap();
+    let s1 = sites.lines().find(|l| l.contains(",S1,")).unwrap();
+    assert_eq!(s1.split(',').nth(n), Some("11"), "{sites}");
+}

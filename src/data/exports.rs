@@ -99,17 +99,41 @@ pub struct FileHashes {
     pub data_sha256: String,
 }
 
+/// Where an export's files are: a file name or glob pattern (the config's) under a data
+/// folder, whose own name is taken literally (a folder named `exports[2026]` is no pattern).
+#[derive(Debug, Clone)]
+pub struct ExportLocation {
+    pub dir: PathBuf,
+    pub pattern: String,
+}
+
+impl ExportLocation {
+    /// The location as a reader would write it.
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(&self.pattern)
+    }
+
+    /// The glob to expand: the folder escaped, the pattern as configured.
+    fn glob(&self) -> String {
+        let dir = glob::Pattern::escape(&self.dir.to_string_lossy());
+        Path::new(&dir)
+            .join(&self.pattern)
+            .to_string_lossy()
+            .into_owned()
+    }
+}
+
 impl Exports {
-    /// `patterns` gives a file or glob per export, already joined to the data folder.
+    /// Opens the files found at each export's location.
     pub fn open(
-        patterns: &BTreeMap<ExportName, PathBuf>,
+        locations: &BTreeMap<ExportName, ExportLocation>,
         queries: QueryDir,
         memory_limit: Option<&str>,
     ) -> Result<Exports, DataError> {
         let engine = Engine::open(queries, memory_limit)?;
         let mut by_export: Vec<(ExportName, Vec<PathBuf>)> = Vec::new();
-        for (&export, pattern) in patterns {
-            by_export.push((export, resolve(export, pattern)?));
+        for (&export, location) in locations {
+            by_export.push((export, resolve(export, location)?));
         }
         // Hash the files on another thread while DuckDB checks and reads them.
         let mut all_paths: Vec<PathBuf> = by_export
@@ -133,15 +157,21 @@ impl Exports {
         }
         let connection = engine.connection();
         connection
-            .execute_batch("CREATE TEMP TABLE export_files (export VARCHAR, path VARCHAR)")
+            .execute_batch(
+                "CREATE TEMP TABLE export_files (export VARCHAR, position INTEGER, path VARCHAR)",
+            )
             .map_err(EngineError::Open)?;
         {
             let mut appender = connection
                 .appender("export_files")
                 .map_err(EngineError::Open)?;
-            for file in &files {
+            for (position, file) in files.iter().enumerate() {
                 appender
-                    .append_row(params![file.export.as_str(), file.path.to_string_lossy()])
+                    .append_row(params![
+                        file.export.as_str(),
+                        position as i64,
+                        literal_path(&file.path)
+                    ])
                     .map_err(EngineError::Open)?;
             }
         }
@@ -172,8 +202,9 @@ impl Exports {
     }
 }
 
-pub fn resolve(export: ExportName, pattern: &Path) -> Result<Vec<PathBuf>, DataError> {
-    let text = pattern.to_string_lossy().to_string();
+/// The files at an export's location, in path order; the engine is given exactly these.
+pub fn resolve(export: ExportName, location: &ExportLocation) -> Result<Vec<PathBuf>, DataError> {
+    let text = location.path().to_string_lossy().to_string();
     // `s3://…`, `https://…`: never handed to the engine, which would fetch it
     if text.contains("://") {
         return Err(DataError::Remote {
@@ -181,7 +212,7 @@ pub fn resolve(export: ExportName, pattern: &Path) -> Result<Vec<PathBuf>, DataE
             location: text,
         });
     }
-    let matches = glob::glob(&text).map_err(|source| DataError::BadPattern {
+    let matches = glob::glob(&location.glob()).map_err(|source| DataError::BadPattern {
         export: export.as_str(),
         pattern: text.clone(),
         source,
@@ -206,7 +237,7 @@ pub fn resolve(export: ExportName, pattern: &Path) -> Result<Vec<PathBuf>, DataE
 }
 
 fn check_schema(engine: &Engine, export: ExportName, path: &Path) -> Result<(), DataError> {
-    let described = engine.query("export_describe", [path.to_string_lossy()], |row| {
+    let described = engine.query("export_describe", [literal_path(path)], |row| {
         Ok((
             row.get::<_, String>("column_name")?,
             row.get::<_, String>("column_type")?,
@@ -252,14 +283,8 @@ fn row_counts(
     export: ExportName,
     paths: &[PathBuf],
 ) -> Result<Vec<InputFile>, DataError> {
-    let list = Value::List(
-        paths
-            .iter()
-            .map(|p| Value::Text(p.to_string_lossy().to_string()))
-            .collect(),
-    );
     let counts: BTreeMap<String, i64> = engine
-        .query("export_file_rows", [list], |row| {
+        .query("export_file_rows", [literal_paths(paths)], |row| {
             Ok((
                 row.get::<_, String>("file_name")?,
                 row.get::<_, i64>("num_rows")?,
@@ -322,4 +347,27 @@ fn hash_files(paths: &[PathBuf]) -> Result<FileHashes, DataError> {
         per_file,
         data_sha256: hex::encode(all.finalize()),
     })
+}
+
+/// A path as DuckDB's Parquet reader takes it literally: the reader expands `*`, `?` and
+/// `[…]` in every path it is given, so each is written as a one-character class (`[*]`),
+/// and a file named `sites[1].parquet` is read, not `sites1.parquet`.
+fn literal_path(path: &Path) -> String {
+    let mut literal = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '*' | '?' | '[' => {
+                literal.push('[');
+                literal.push(c);
+                literal.push(']');
+            }
+            other => literal.push(other),
+        }
+    }
+    literal
+}
+
+/// A list of paths, each taken literally, as one bound value.
+pub(super) fn literal_paths(paths: &[PathBuf]) -> Value {
+    Value::List(paths.iter().map(|p| Value::Text(literal_path(p))).collect())
 }

@@ -4,11 +4,9 @@
 
 use super::ExportName;
 use super::engine::Engine;
-use super::exports::{DataError, resolve};
+use super::exports::{DataError, ExportLocation, literal_paths, resolve};
 use super::queries::QueryDir;
 use chrono::{DateTime, NaiveDateTime, Utc};
-use duckdb::types::Value;
-use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Freshness {
@@ -24,22 +22,18 @@ impl Freshness {
     }
 }
 
-pub fn probe(customer_pattern: &Path, queries: QueryDir) -> Result<Freshness, DataError> {
-    let paths = resolve(ExportName::CustomerResponses, customer_pattern)?;
+pub fn probe(customers: &ExportLocation, queries: QueryDir) -> Result<Freshness, DataError> {
+    let paths = resolve(ExportName::CustomerResponses, customers)?;
     let newest_file = paths
         .iter()
         .filter_map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
         .max()
         .map(DateTime::<Utc>::from);
     let engine = Engine::open(queries, None)?;
-    let list = Value::List(
-        paths
-            .iter()
-            .map(|p| Value::Text(p.to_string_lossy().to_string()))
-            .collect(),
-    );
     let newest: Vec<Option<String>> =
-        engine.query("freshness_probe", [list], |row| row.get("newest"))?;
+        engine.query("freshness_probe", [literal_paths(&paths)], |row| {
+            row.get("newest")
+        })?;
     let newest_response = newest
         .into_iter()
         .flatten()

@@ -9,4 +9,4 @@ pub mod freshness;
 pub mod queries;
 
 pub use contract::ExportName;
-pub use exports::{DataError, Exports, FileHashes, InputFile};
+pub use exports::{DataError, ExportLocation, Exports, FileHashes, InputFile};

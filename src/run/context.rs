@@ -4,7 +4,7 @@
 
 use super::{RunError, RunOptions};
 use crate::config::{Config, ExportPaths, Job, PageSize};
-use crate::data::{ExportName, Exports};
+use crate::data::{ExportLocation, ExportName, Exports};
 use crate::deliver::{self, Sender, TransportSettings};
 use crate::metrics::employee::Privacy;
 use crate::metrics::{self, Figures, MetricsRequest};
@@ -25,17 +25,32 @@ pub struct JobRun<'a> {
     pub out_dir: PathBuf,
 }
 
-/// Each export's file or glob under the data folder.
-pub fn export_patterns(exports: &ExportPaths, dir: &Path) -> BTreeMap<ExportName, PathBuf> {
+/// One export's file or glob under the data folder.
+pub fn export_location(exports: &ExportPaths, dir: &Path, export: ExportName) -> ExportLocation {
+    let pattern = match export {
+        ExportName::Sites => &exports.sites,
+        ExportName::Teams => &exports.teams,
+        ExportName::CustomerResponses => &exports.customer_responses,
+        ExportName::EmployeeResponses => &exports.employee_responses,
+        ExportName::Financials => &exports.financials,
+    };
+    ExportLocation {
+        dir: dir.to_path_buf(),
+        pattern: pattern.clone(),
+    }
+}
+
+/// Every export's location under the data folder.
+pub fn export_locations(exports: &ExportPaths, dir: &Path) -> BTreeMap<ExportName, ExportLocation> {
     [
-        (ExportName::Sites, &exports.sites),
-        (ExportName::Teams, &exports.teams),
-        (ExportName::CustomerResponses, &exports.customer_responses),
-        (ExportName::EmployeeResponses, &exports.employee_responses),
-        (ExportName::Financials, &exports.financials),
+        ExportName::Sites,
+        ExportName::Teams,
+        ExportName::CustomerResponses,
+        ExportName::EmployeeResponses,
+        ExportName::Financials,
     ]
     .into_iter()
-    .map(|(export, pattern)| (export, dir.join(pattern)))
+    .map(|export| (export, export_location(exports, dir, export)))
     .collect()
 }
 
@@ -66,8 +81,8 @@ impl<'a> JobRun<'a> {
         state_dir(self.config, &self.out_dir)
     }
 
-    pub fn export_patterns(&self) -> BTreeMap<ExportName, PathBuf> {
-        export_patterns(&self.config.data.exports, &self.data_dir)
+    pub fn export_locations(&self) -> BTreeMap<ExportName, ExportLocation> {
+        export_locations(&self.config.data.exports, &self.data_dir)
     }
 
     pub fn privacy(&self) -> Privacy {
@@ -117,7 +132,7 @@ impl<'a> JobRun<'a> {
         let queries = crate::data::queries::QueryDir::new(&config.paths.queries);
         let querying = crate::progress::spinner("querying the exports");
         let exports = Exports::open(
-            &self.export_patterns(),
+            &self.export_locations(),
             queries,
             config.data.memory_limit.as_deref(),
         )?;

@@ -27,7 +27,7 @@ mod preview;
 mod render;
 mod resend;
 
-pub use context::{JobRun, export_patterns, page, state_dir};
+pub use context::{JobRun, export_location, export_locations, page, state_dir};
 pub use job::{check_recipients, recipients_with, run_job};
 pub use notice::{NOTICE_TEMPLATE, notice_context};
 pub use preview::{Pick, Preview, dry_run, preview};

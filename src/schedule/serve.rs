@@ -202,9 +202,11 @@ fn wait_for_data(
     due: DateTime<Utc>,
 ) -> Fresh {
     let data_dir = options.data_dir.as_ref().unwrap_or(&config.data.dir);
-    let pattern = run::export_patterns(&config.data.exports, data_dir)
-        [&ExportName::CustomerResponses]
-        .clone();
+    let customers = run::export_location(
+        &config.data.exports,
+        data_dir,
+        ExportName::CustomerResponses,
+    );
     let deadline = due + wait.deadline;
     let poll = (wait.deadline / 20)
         .to_std()
@@ -212,7 +214,7 @@ fn wait_for_data(
         .clamp(Duration::from_secs(1), Duration::from_secs(60));
     loop {
         let queries = QueryDir::new(&config.paths.queries);
-        match freshness::probe(&pattern, queries) {
+        match freshness::probe(&customers, queries) {
             Ok(found) if found.is_fresh(Utc::now(), wait.max_age) => return Fresh::Yes,
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "cannot check the data's freshness"),
