@@ -265,7 +265,7 @@ fn a_refused_recipient_fails_alone_and_the_admins_are_told() {
         .unwrap();
     let listing = String::from_utf8_lossy(&history.stdout);
     assert!(
-        listing.contains(&format!("{refused}: failed after 1 attempt(s)")),
+        listing.contains(&format!("{refused} [site:S002]: failed after 1 attempt(s)")),
         "{listing}"
     );
     // the admin fixes the mailbox and resends to that one recipient

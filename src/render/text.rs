@@ -123,48 +123,80 @@ impl Fonts {
         units as f32 / self.face(bold).units_per_em * size * PT_TO_MM
     }
 
-    /// Greedy word wrap to `width` mm; a word longer than the line is cut where it must be.
-    /// Lines break at breaking spaces only: a no-break space (French `12 844`, `72 %`,
-    /// `: `) keeps its neighbours together. Each word is measured once.
+    /// Greedy wrap to `width` mm at the line-break opportunities of UAX #14: after spaces
+    /// and hyphens, never at a no-break space (French `12 844`, `72 %`, ` :`), always at a
+    /// line separator. A piece wider than the line is cut where it must be. Each piece is
+    /// measured once, and the spaces a break falls on are dropped.
     pub fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
         let face = self.face(bold);
-        let space = face.advance(' ');
+        let units = |s: &str| -> u32 { s.chars().map(|c| face.advance(c)).sum() };
+        let text = text.trim_start_matches(is_breaking_space);
         let mut lines = Vec::new();
         let mut line = String::new();
         let mut line_units = 0u32;
-        for word in text.split(is_breaking_space).filter(|w| !w.is_empty()) {
-            let word_units: u32 = word.chars().map(|c| face.advance(c)).sum();
-            let joined = if line.is_empty() {
-                word_units
-            } else {
-                line_units + space + word_units
-            };
-            if self.mm(joined, size, bold) <= width {
+        // the breaking spaces after the line's last piece: kept only if more follows
+        let mut spaces = "";
+        let mut from = 0;
+        for (to, opportunity) in unicode_linebreak::linebreaks(text) {
+            let piece = &text[from..to];
+            from = to;
+            let content = piece.trim_end_matches(is_breaking_space);
+            let content_units = units(content);
+            let joined = line_units + units(spaces) + content_units;
+            if line.is_empty() || self.mm(joined, size, bold) <= width {
                 if !line.is_empty() {
-                    line.push(' ');
+                    line.push_str(spaces);
+                    line_units = joined;
+                } else {
+                    line_units = content_units;
                 }
-                line.push_str(word);
-                line_units = joined;
-                continue;
-            }
-            if !line.is_empty() {
+                line.push_str(content);
+            } else {
                 lines.push(std::mem::take(&mut line));
+                line.push_str(content);
+                line_units = content_units;
             }
-            line_units = 0;
-            for c in word.chars() {
-                let units = face.advance(c);
-                if !line.is_empty() && self.mm(line_units + units, size, bold) > width {
-                    lines.push(std::mem::take(&mut line));
-                    line_units = 0;
-                }
-                line.push(c);
-                line_units += units;
+            if self.mm(line_units, size, bold) > width {
+                line_units = self.cut(&mut lines, &mut line, size, bold, width);
+            }
+            spaces = &piece[content.len()..];
+            let at_end = to == text.len();
+            if opportunity == unicode_linebreak::BreakOpportunity::Mandatory && !at_end {
+                lines.push(std::mem::take(&mut line));
+                line_units = 0;
+                spaces = "";
             }
         }
         if !line.is_empty() || lines.is_empty() {
             lines.push(line);
         }
         lines
+    }
+
+    /// Cuts an overlong `line` into full lines pushed onto `lines`, leaving the rest in
+    /// `line`; returns the rest's width in font units.
+    fn cut(
+        &self,
+        lines: &mut Vec<String>,
+        line: &mut String,
+        size: f32,
+        bold: bool,
+        width: f32,
+    ) -> u32 {
+        let face = self.face(bold);
+        let mut rest = String::new();
+        let mut rest_units = 0u32;
+        for c in std::mem::take(line).chars() {
+            let units = face.advance(c);
+            if !rest.is_empty() && self.mm(rest_units + units, size, bold) > width {
+                lines.push(std::mem::take(&mut rest));
+                rest_units = 0;
+            }
+            rest.push(c);
+            rest_units += units;
+        }
+        *line = rest;
+        rest_units
     }
 
     /// `text` shortened with an ellipsis to fit `width` mm, measured in one pass.
@@ -213,9 +245,36 @@ mod tests {
         for line in &lines {
             assert!(fonts.width(line, 10.0, false) <= 40.0, "{line}");
         }
-        assert_eq!(lines.join(" "), "Περιφέρεια Αττικής and the Île-de-France");
+        // only the spaces a line breaks on are dropped
+        let unbroken: String = lines.concat().split(' ').collect();
+        assert_eq!(
+            unbroken,
+            "Περιφέρεια Αττικής and the Île-de-France".replace(' ', "")
+        );
         let long = fonts.wrap("Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 10.0, false, 20.0);
         assert!(long.len() > 1 && long.iter().all(|l| fonts.width(l, 10.0, false) <= 20.0));
+    }
+
+    #[test]
+    fn breaks_fall_where_uax_14_allows_them() {
+        let fonts = Fonts::load();
+        let width = fonts.width("Saint-Germain-", 10.0, false) + 0.1;
+        // after a hyphen, not inside a word
+        assert_eq!(
+            fonts.wrap("Saint-Germain-des-Prés", 10.0, false, width),
+            ["Saint-Germain-", "des-Prés"]
+        );
+        // a line separator breaks; runs of spaces inside a line stay as written
+        assert_eq!(
+            fonts.wrap("Merci\u{2028}à  tous", 10.0, false, 100.0),
+            ["Merci", "à  tous"]
+        );
+        // a break drops the spaces it falls on
+        let narrow = fonts.width("Merci", 10.0, false) + 0.1;
+        assert_eq!(
+            fonts.wrap("Merci   beaucoup", 10.0, false, narrow * 2.0),
+            ["Merci", "beaucoup"]
+        );
     }
 
     #[test]
