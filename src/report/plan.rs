@@ -8,6 +8,7 @@ use super::context::{
 use crate::config::{Audience, Job};
 use crate::metrics::Figures;
 use crate::metrics::employee::Privacy;
+use sha2::Digest;
 
 /// The template folder of HR's message, which goes with any audience's job.
 pub const HR_TEMPLATE: &str = "hr";
@@ -81,9 +82,14 @@ impl<'a> Contexts<'a> {
     }
 }
 
+/// The longest encoded id kept whole in a file name: file systems allow 255 bytes.
+const FILE_ID_BYTES: usize = 160;
+
 /// An id from the data as part of a file name: letters, digits, `_` and `-` as they are,
 /// every other byte as `%XX`, so no id is ever a path (`/`, `..`, NUL) and two ids never
-/// share a name. The document keeps the id itself.
+/// share a name. An id whose encoding is longer than [`FILE_ID_BYTES`] keeps its start and
+/// ends in `~` and 16 hex digits of its SHA-256 (`~` is never in an encoding, so no short id
+/// looks the same). The document keeps the id itself.
 fn file_safe(id: &str) -> String {
     let mut out = String::with_capacity(id.len());
     for byte in id.bytes() {
@@ -92,6 +98,12 @@ fn file_safe(id: &str) -> String {
         } else {
             out.push_str(&format!("%{byte:02X}"));
         }
+    }
+    if out.len() > FILE_ID_BYTES {
+        let hash = hex::encode(sha2::Sha256::digest(id.as_bytes()));
+        out.truncate(FILE_ID_BYTES - 17);
+        out.push('~');
+        out.push_str(&hash[..16]);
     }
     out
 }
@@ -174,7 +186,7 @@ pub fn plan(job: &Job, figures: &Figures, catalogs: &Catalogs, language: &str) -
 
 #[cfg(test)]
 mod tests {
-    use super::file_safe;
+    use super::{FILE_ID_BYTES, file_safe};
 
     #[test]
     fn ids_become_file_names_that_are_never_paths() {
@@ -188,5 +200,11 @@ mod tests {
         assert_eq!(file_safe("Café"), "Caf%C3%A9");
         // distinct ids, distinct names
         assert_ne!(file_safe("a/b"), file_safe("a%2Fb"));
+        // a long id is cut to a name a file system takes, and stays unique
+        let long = "é".repeat(40_000);
+        let named = file_safe(&long);
+        assert_eq!(named.len(), FILE_ID_BYTES);
+        assert!(named.starts_with("%C3%A9") && named.contains('~'));
+        assert_ne!(named, file_safe(&format!("{long}x")));
     }
 }
