@@ -177,13 +177,6 @@ fn comments_and_names_from_the_data_show_as_text_and_forge_no_block() {
 }
 
 /// The text of every page of a PDF.
-fn pdf_text(path: &Path) -> String {
-    let document =
-        lopdf::Document::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
-    document.extract_text(&pages).unwrap()
-}
-
 #[test]
 fn a_response_naming_another_sites_team_speaks_for_its_own_site_only() {
     let dir = tempfile::tempdir().unwrap();

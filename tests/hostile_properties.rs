@@ -118,13 +118,6 @@ fn exports_with(demo: &Path, dir: &Path, values: &[String]) -> PathBuf {
     data
 }
 
-fn pdf_text(path: &Path) -> String {
-    let document =
-        lopdf::Document::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
-    document.extract_text(&pages).unwrap()
-}
-
 /// What the readers of S001 and its team see: for each recipient of each job, the markers
 /// found in their PDFs.
 fn markers_seen(data: &Path, out: &Path) -> BTreeMap<String, BTreeSet<usize>> {

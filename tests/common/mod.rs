@@ -24,6 +24,14 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).to_string()
 }
 
+/// The text of every page of a PDF, as lopdf extracts it.
+pub fn pdf_text(path: &Path) -> String {
+    let document =
+        lopdf::Document::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    document.extract_text(&pages).unwrap()
+}
+
 /// Writes a Parquet file from a SQL query (fixture data is spelled out in the tests).
 pub fn parquet(path: &Path, select: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
