@@ -27,16 +27,7 @@ fn demo(out: &Path) {
 }
 
 fn run(data: &Path, out: &Path, job: &str, period: &str) {
-    let output = xbrief(&[
-        "run",
-        job,
-        "--period",
-        period,
-        "--data",
-        &data.to_string_lossy(),
-        "--out",
-        &out.to_string_lossy(),
-    ]);
+    let output = run_job(data, out, job, period, &[]);
     assert!(output.status.success(), "{}", stderr(&output));
 }
 

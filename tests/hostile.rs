@@ -43,16 +43,6 @@ fn an_employee(site: &str, team: &str) -> String {
     )
 }
 
-/// `xbrief run JOB --period PERIOD` on `data`, writing to `out`.
-fn run(data: &Path, out: &Path, job: &str, period: &str, extra: &[&str]) -> std::process::Output {
-    let (data, out) = (data.to_string_lossy(), out.to_string_lossy());
-    let mut args = vec![
-        "run", job, "--period", period, "--data", &data, "--out", &out,
-    ];
-    args.extend_from_slice(extra);
-    xbrief(&args)
-}
-
 /// A SQL string literal of `text`, line breaks included.
 fn sql_text(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
@@ -100,7 +90,7 @@ fn comments_and_names_from_the_data_show_as_text_and_forge_no_block() {
          t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)",
     );
     let out = dir.path().join("out");
-    let output = run(&data, &out, "site-scorecards", "2026-10", &[]);
+    let output = run_job(&data, &out, "site-scorecards", "2026-10", &[]);
     assert!(output.status.success(), "{}", stderr(&output));
 
     let blocks = model(&data, dir.path(), "S1");
@@ -196,7 +186,7 @@ fn a_response_naming_another_sites_team_speaks_for_its_own_site_only() {
         ("frontline-weekly", "2026-W41"),
         ("site-scorecards", "2026-10"),
     ] {
-        let output = run(&data, &out, job, period, &[]);
+        let output = run_job(&data, &out, job, period, &[]);
         assert!(output.status.success(), "{}", stderr(&output));
     }
     let team = pdf_text(&out.join("frontline-weekly/2026-W41/team-T1.pdf"));
@@ -224,7 +214,7 @@ fn names_that_look_like_formulas_reach_the_csv_files_as_text() {
          t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)"#,
     );
     let out = dir.path().join("out");
-    let output = run(
+    let output = run_job(
         &data,
         &out,
         "comp-quarterly",
@@ -283,7 +273,7 @@ fn resend_meets_the_allowed_domains_as_a_run_does() {
          t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)",
     );
     let out = dir.path().join("out");
-    let refused = run(&data, &out, "site-scorecards", "2026-10", &[]);
+    let refused = run_job(&data, &out, "site-scorecards", "2026-10", &[]);
     assert!(!refused.status.success());
     assert!(
         stderr(&refused).contains("`boss@evil.example`"),
@@ -387,7 +377,7 @@ fn ids_with_slashes_and_dots_name_files_inside_the_run_folder() {
          t(team_id, site_id, team_name, lead_name, lead_email, headcount)",
     );
     let out = dir.path().join("run").join("out");
-    let output = run(&data, &out, "frontline-weekly", "2026-W41", &[]);
+    let output = run_job(&data, &out, "frontline-weekly", "2026-W41", &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     let folder = out.join("frontline-weekly/2026-W41");
     let pdf = folder.join("team-T1%2F%2E%2E%2F%2E%2E%2F%2E%2E%2F%2E%2E%2Foutside.pdf");
@@ -457,7 +447,7 @@ fn an_address_that_does_not_parse_fails_its_recipient_only() {
          t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)"#,
     );
     let out = dir.path().join("out");
-    let output = run(&data, &out, "site-scorecards", "2026-10", &[]);
+    let output = run_job(&data, &out, "site-scorecards", "2026-10", &[]);
     // the run says who did not get their briefing, and the others got theirs
     assert!(!output.status.success());
     let said = stderr(&output);
@@ -528,7 +518,7 @@ fn a_region_total_read_with_sites_csv_gives_no_small_site_away() {
          t(team_id, site_id, team_name, lead_name, lead_email, headcount)",
     );
     let out = dir.path().join("out");
-    let output = run(&data, &out, "executive-monthly", "2026-10", &[]);
+    let output = run_job(&data, &out, "executive-monthly", "2026-10", &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     let mut sites =
         csv::Reader::from_path(out.join("executive-monthly/2026-10/sites.csv")).unwrap();
@@ -600,7 +590,7 @@ fn a_manager_of_two_sites_gets_two_briefings_each_sent_once() {
          t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)",
     );
     let out = dir.path().join("out");
-    let output = run(&data, &out, "site-scorecards", "2026-10", &[]);
+    let output = run_job(&data, &out, "site-scorecards", "2026-10", &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     let headers = |out: &Path| -> Vec<(String, String, String)> {
         let mut found: Vec<_> = std::fs::read_dir(out.join("outbox"))
@@ -642,7 +632,7 @@ fn a_manager_of_two_sites_gets_two_briefings_each_sent_once() {
         "{listed}"
     );
     // a rerun sends neither again
-    let again = run(&data, &out, "site-scorecards", "2026-10", &[]);
+    let again = run_job(&data, &out, "site-scorecards", "2026-10", &[]);
     assert!(again.status.success(), "{}", stderr(&again));
     assert!(
         stderr(&again).contains("2 already sent before"),
@@ -711,7 +701,7 @@ fn folder_and_file_names_with_glob_characters_are_read_as_named() {
         &one_more,
     );
     let out = dir.path().join("out");
-    let output = run(
+    let output = run_job(
         &data,
         &out,
         "site-scorecards",

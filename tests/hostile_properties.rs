@@ -123,16 +123,7 @@ fn exports_with(demo: &Path, dir: &Path, values: &[String]) -> PathBuf {
 fn markers_seen(data: &Path, out: &Path) -> BTreeMap<String, BTreeSet<usize>> {
     let mut seen = BTreeMap::new();
     for (job, period) in RUNS {
-        let output = xbrief(&[
-            "run",
-            job,
-            "--period",
-            period,
-            "--data",
-            &data.to_string_lossy(),
-            "--out",
-            &out.to_string_lossy(),
-        ]);
+        let output = run_job(data, out, job, period, &[]);
         assert!(output.status.success(), "{job}: {}", stderr(&output));
         let folder = out.join(job).join(period);
         let manifest: serde_json::Value =

@@ -20,6 +20,16 @@ pub fn xbrief(args: &[&str]) -> Output {
         .expect("xbrief runs")
 }
 
+/// `xbrief run JOB --period PERIOD` on `data`, writing to `out`, with `extra` arguments.
+pub fn run_job(data: &Path, out: &Path, job: &str, period: &str, extra: &[&str]) -> Output {
+    let (data, out) = (data.to_string_lossy(), out.to_string_lossy());
+    let mut args = vec![
+        "run", job, "--period", period, "--data", &data, "--out", &out,
+    ];
+    args.extend_from_slice(extra);
+    xbrief(&args)
+}
+
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).to_string()
 }
