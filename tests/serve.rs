@@ -259,11 +259,29 @@ fn a_job_never_overlaps_itself_and_a_bad_edit_keeps_the_jobs_running() {
     wait_for("runs after the bad edit", || {
         runner.runs_of("frontline-weekly") >= before + 2
     });
+    // a duration too long to represent is one more rejected edit, not a panic
+    std::fs::write(
+        &runner.config,
+        good.replace("catch_up_within: 1s", "catch_up_within: 200000000000000d"),
+    )
+    .unwrap();
+    wait_for("the second rejected edit", || {
+        log_so_far(&served)
+            .matches("config edit rejected, keeping the running jobs")
+            .count()
+            >= 2
+    });
+    let before = runner.runs_of("frontline-weekly");
+    wait_for("runs after the second bad edit", || {
+        runner.runs_of("frontline-weekly") >= before + 1
+    });
     let log = stop(served);
     assert!(
         log.contains("Europe/Pariss"),
         "the error names the value: {log}"
     );
+    assert!(log.contains("200000000000000d"), "{log}");
+    assert!(!log.contains("panicked"), "{log}");
     // the runs recorded never overlap: each starts after the previous one finished
     let mut spans: Vec<(String, String)> = runner
         .history()
