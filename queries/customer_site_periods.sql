@@ -1,4 +1,5 @@
--- Customer sums per site, reporting period (not the trend months) and invitation channel: the ingredients of every
+-- Customer sums per site, reporting period (not the trend months, not the employee window's
+-- candidate quarters) and invitation channel: the ingredients of every
 -- site, region and company figure (those are sums of sites) and of the scorecard.
 WITH site_intervals AS (
     SELECT site_id, system_invited, interval_idx,
@@ -11,5 +12,5 @@ WITH site_intervals AS (
 SELECT p.period_key, s.site_id, s.system_invited,
        sum(COLUMNS(s.* EXCLUDE (site_id, system_invited, interval_idx)))::BIGINT
 FROM site_intervals s
-JOIN period_intervals p ON p.interval_idx = s.interval_idx AND NOT p.trend_only
+JOIN period_intervals p ON p.interval_idx = s.interval_idx AND NOT p.trend_only AND NOT p.employee_only
 GROUP BY p.period_key, s.site_id, s.system_invited;

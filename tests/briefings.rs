@@ -425,3 +425,56 @@ fn a_template_error_names_the_file_and_line_and_sends_nothing() {
         "no partial run folder"
     );
 }
+
+#[test]
+fn a_november_briefing_shows_octobers_employee_wave_and_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let output = xbrief(&[
+        "demo",
+        "--out",
+        &data.to_string_lossy(),
+        "--sites",
+        "12",
+        "--months",
+        "3",
+        "--responses-per-site-month",
+        "40-60",
+        "--seed",
+        "3",
+        "--until",
+        "2026-11",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let out = dir.path().join("out");
+    run(&data, &out, "executive-monthly", "2026-11");
+    let folder = out.join("executive-monthly/2026-11");
+    let text = pdf_text(&folder.join("executive.pdf"));
+    // the employee tile, the quadrant and the regions read October's wave
+    assert_eq!(
+        text.matches("Employee survey: October – November 2026")
+            .count(),
+        2,
+        "{text}"
+    );
+    let sites = site_rows(&folder);
+    let mut reader = csv::Reader::from_path(folder.join("sites.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), sites.len());
+    assert!(
+        rows.iter()
+            .all(|r| &r[column("ee_window_start")] == "2026-10-01"
+                && &r[column("ee_window_end")] == "2026-11-30")
+    );
+    let placed = rows
+        .iter()
+        .filter(|r| !r[column("quadrant")].is_empty())
+        .count();
+    assert!(
+        placed >= 6,
+        "{placed} of {} sites in the quadrant",
+        rows.len()
+    );
+}

@@ -251,9 +251,9 @@ fn sites_csv_matches_hand_computed_figures() {
     // passion (4, 3, 4) / 3 → 66.6667; nps (2 − 1) / 5 → 20. ee: (4·4 + 2) / 5 = 3.6 → 65;
     // ambassador from 4 respondents: hidden. S2: ee_n 4: hidden.
     let expected = "\
-period_start,period_end,site_id,site_name,region,ce_n,ce_index,confidence_index,integrity_index,pride_index,passion_index,share_fully_engaged,share_engaged,share_not_engaged,share_actively_disengaged,nps,nps_n,ee_n,ee_index,ambassador_index,percentile_rank,funnel_flag,quadrant,sustained_low
-2026-10-01,2026-10-31,S1,Boutique Lyon,Sud,5,60.0000,68.7500,64.5833,68.7500,66.6667,0.200000,0.400000,0.000000,0.400000,20.0000,5,5,65.0000,,75.0000,in_control,both_high,false
-2026-10-01,2026-10-31,S2,Κατάστημα Αθήνα,Ελλάδα,2,50.0000,50.0000,50.0000,50.0000,50.0000,0.500000,0.000000,0.000000,0.500000,0.0000,2,4,,,25.0000,in_control,,false
+period_start,period_end,site_id,site_name,region,ce_n,ce_index,confidence_index,integrity_index,pride_index,passion_index,share_fully_engaged,share_engaged,share_not_engaged,share_actively_disengaged,nps,nps_n,ee_n,ee_index,ambassador_index,percentile_rank,funnel_flag,quadrant,sustained_low,ee_window_start,ee_window_end
+2026-10-01,2026-10-31,S1,Boutique Lyon,Sud,5,60.0000,68.7500,64.5833,68.7500,66.6667,0.200000,0.400000,0.000000,0.400000,20.0000,5,5,65.0000,,75.0000,in_control,both_high,false,2026-10-01,2026-10-31
+2026-10-01,2026-10-31,S2,Κατάστημα Αθήνα,Ελλάδα,2,50.0000,50.0000,50.0000,50.0000,50.0000,0.500000,0.000000,0.000000,0.500000,0.0000,2,4,,,25.0000,in_control,,false,2026-10-01,2026-10-31
 ";
     assert_eq!(sites, expected);
     let quality =
@@ -333,4 +333,64 @@ fn identical_inputs_give_byte_identical_exports() {
             .map(|f| std::fs::read(out.join("comp-quarterly/2026-Q4").join(f)).unwrap())
     };
     assert_eq!(run("a"), run("b"));
+}
+
+#[test]
+fn the_employee_window_is_the_latest_wave_cut_at_the_period_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // besides October's wave: one S1 response in July (the wave before) and one in
+    // December, after November's end
+    let mut employees = vec![employees()];
+    for (id, at, answer) in [
+        ("e-july", "2026-07-10 09:00:00", "1"),
+        ("e-december", "2026-12-02 09:00:00", "1"),
+    ] {
+        employees.push(employee_row(id, "S1", "T1", at, [answer; 12], [answer; 3]));
+    }
+    fixture(&data, &customers(), &employees.join(" UNION ALL "));
+    let config = dir.path().join("xbrief.yaml");
+    std::fs::write(&config, TEST_CONFIG).unwrap();
+    let columns = |period: &str| -> Vec<String> {
+        let out = dir.path().join(format!("out-{period}"));
+        let output = xbrief(&[
+            "--config",
+            &config.to_string_lossy(),
+            "run",
+            "site-scorecards",
+            "--period",
+            period,
+            "--data",
+            &data.to_string_lossy(),
+            "--out",
+            &out.to_string_lossy(),
+            "--exports-only",
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let mut reader =
+            csv::Reader::from_path(out.join("site-scorecards").join(period).join("sites.csv"))
+                .unwrap();
+        let header = reader.headers().unwrap().clone();
+        let row = reader.records().next().unwrap().unwrap();
+        [
+            "site_id",
+            "ee_n",
+            "ee_index",
+            "ee_window_start",
+            "ee_window_end",
+        ]
+        .iter()
+        .map(|c| row[header.iter().position(|h| h == *c).unwrap()].to_string())
+        .collect()
+    };
+    // November: October's wave up to November's end (not July's, not December's)
+    assert_eq!(
+        columns("2026-11"),
+        ["S1", "5", "65.0000", "2026-10-01", "2026-11-30"]
+    );
+    // September: the third quarter's wave, one respondent at S1 (hidden)
+    assert_eq!(
+        columns("2026-09"),
+        ["S1", "1", "", "2026-07-01", "2026-09-30"]
+    );
 }

@@ -18,6 +18,8 @@ pub struct NamedPeriod {
     pub detailed: bool,
     /// A trend month: only complete responses and attachment are read for it.
     pub trend_only: bool,
+    /// Summed for the employee export only (the employee window's candidate quarters).
+    pub employee_only: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,7 +59,7 @@ pub fn install(
     connection.execute_batch(
         "CREATE OR REPLACE TEMP TABLE calendar_slots (slot BIGINT, interval_idx SMALLINT, detailed BOOLEAN);
          CREATE OR REPLACE TEMP TABLE period_intervals (period_key VARCHAR, interval_idx SMALLINT, detailed BOOLEAN,
-             trend_only BOOLEAN);
+             trend_only BOOLEAN, employee_only BOOLEAN);
          CREATE OR REPLACE TEMP TABLE period_ranges (period_key VARCHAR, start_day DATE, end_day DATE);",
     )?;
     let mut starts = Vec::with_capacity(boundaries.len());
@@ -93,7 +95,8 @@ pub fn install(
                     period.key,
                     index as i16,
                     period.detailed,
-                    period.trend_only
+                    period.trend_only,
+                    period.employee_only
                 ])?;
             }
             ranges.append_row(params![

@@ -75,9 +75,13 @@ pub fn sites_csv(figures: &Figures, privacy: Privacy) -> Vec<u8> {
         "funnel_flag",
         "quadrant",
         "sustained_low",
+        "ee_window_start",
+        "ee_window_end",
     ];
     w.write_record(header).expect("in memory");
     let [start, end] = period_fields(figures.period);
+    let window = figures.employee_window.current;
+    let [window_start, window_end] = [window.start, window.last_day()].map(|d| d.to_string());
     use crate::metrics::customer::Dimension::*;
     for site in &figures.sites {
         let c = &site.sums.customer;
@@ -112,6 +116,8 @@ pub fn sites_csv(figures: &Figures, privacy: Privacy) -> Vec<u8> {
                 .map(|q| q.as_str().to_string())
                 .unwrap_or_default(),
             site.sustained_low.to_string(),
+            window_start.clone(),
+            window_end.clone(),
         ];
         w.write_record(&record).expect("in memory");
     }

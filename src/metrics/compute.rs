@@ -5,9 +5,10 @@
 use super::compare::compare_sites;
 use super::disclosure::disclosure;
 use super::employee::Privacy;
+use super::employee_window;
 use super::figures::Figures;
 use super::load::{SiteSums, quality, site_infos};
-use super::periods::RunPeriods;
+use super::periods::{PeriodKey, RunPeriods};
 use super::regions::{regions, sum_groups};
 use super::sites::site_figures;
 use super::trend::company_trend;
@@ -50,13 +51,16 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
     )?;
     one_pass(engine)?;
     let sums = SiteSums::load(engine)?;
+    let employee_window = employee_window::choose(&periods, |i| {
+        sums.employee_responses(PeriodKey::EmployeeQuarter(i))
+    });
     let privacy = Privacy {
         min_group_size: request.min_group_size.into(),
     };
     let min_n = i64::from(request.compare.min_n);
     let mut sites: Vec<_> = site_infos(engine)?
         .into_iter()
-        .map(|info| site_figures(info, &sums, privacy, request.scorecard))
+        .map(|info| site_figures(info, &sums, &employee_window, privacy, request.scorecard))
         .collect();
     let compared = compare_sites(&mut sites, privacy, request.compare.overdispersion, min_n);
     let quadrants = quadrant_summary::summarise(&mut sites, privacy, min_n);
@@ -70,6 +74,7 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
         scorecard_period: periods.scorecard,
         scorecard_previous: periods.scorecard_previous,
         months: periods.months,
+        employee_window,
         ce_distribution: compared.ce_distribution,
         ee_distribution: compared.ee_distribution,
         funnel_centre: compared.funnel_centre,

@@ -79,7 +79,7 @@ pub fn add_detail(exports: &Exports, figures: &mut Figures) -> Result<(), Engine
             EmployeeSums::from_row(row)?,
         ))
     })? {
-        if let (Some(team), Some(PeriodKey::Current)) = (team, key) {
+        if let Some(team) = team.filter(|_| key == Some(figures.employee_window.current.key)) {
             team_employee.insert(team, sums);
         }
     }

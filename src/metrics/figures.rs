@@ -4,6 +4,7 @@ use super::customer::CustomerSums;
 use super::disclosure::Disclosure;
 use super::distribution::Distribution;
 use super::employee::EmployeeSums;
+use super::employee_window::EmployeeWindows;
 use super::funnel::FunnelFlag;
 use super::quadrant::Quadrant;
 use super::quality::Quality;
@@ -143,6 +144,8 @@ pub struct Figures {
     pub scorecard_period: Period,
     pub scorecard_previous: Period,
     pub months: Vec<Period>,
+    /// The days whose employee responses make every employee figure but the scorecard's.
+    pub employee_window: EmployeeWindows,
     /// Active sites in byte order of site_id.
     pub sites: Vec<SiteFigures>,
     pub teams: Vec<TeamFigures>,

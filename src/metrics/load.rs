@@ -117,6 +117,15 @@ impl SiteSums {
             .unwrap_or_default()
     }
 
+    /// Valid employee responses of every site in one period.
+    pub fn employee_responses(&self, key: PeriodKey) -> i128 {
+        self.employee
+            .iter()
+            .filter(|((k, _), _)| *k == key)
+            .map(|(_, sums)| sums.n_valid)
+            .sum()
+    }
+
     pub fn financials(&self, site: &str) -> Option<Financials> {
         self.financials.get(site).cloned()
     }

@@ -3,6 +3,7 @@
 pub mod customer;
 pub mod distribution;
 pub mod employee;
+pub mod employee_window;
 pub mod funnel;
 pub mod quadrant;
 pub mod quality;

@@ -4,9 +4,14 @@
 
 use crate::data::calendar::NamedPeriod;
 use crate::period::{Period, PeriodKind, add_months};
+use chrono::NaiveDate;
 
 pub const TREND_MONTHS: usize = 12;
 pub const SUSTAINED_MONTHS: usize = 6;
+/// Quarters an employee window looks back over, and the previous window after it.
+pub const WINDOW_QUARTERS: usize = 4;
+/// Candidate quarters summed: a window found in the last of them still has a previous one.
+pub const EMPLOYEE_QUARTERS: usize = 2 * WINDOW_QUARTERS;
 
 /// Which of a run's periods a row of sums belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -18,6 +23,9 @@ pub enum PeriodKey {
     ScorecardPrevious,
     /// The trend months, oldest first.
     TrendMonth(usize),
+    /// The employee window's candidate quarters (metrics.md §2): 0 is the quarter of the
+    /// period's last day, cut at the period's end, then each earlier quarter.
+    EmployeeQuarter(usize),
 }
 
 impl PeriodKey {
@@ -30,6 +38,7 @@ impl PeriodKey {
             PeriodKey::Scorecard => "sc".into(),
             PeriodKey::ScorecardPrevious => "scp".into(),
             PeriodKey::TrendMonth(i) => format!("m{i:02}"),
+            PeriodKey::EmployeeQuarter(i) => format!("eq{i}"),
         }
     }
 
@@ -40,7 +49,10 @@ impl PeriodKey {
             "ly" => PeriodKey::LastYear,
             "sc" => PeriodKey::Scorecard,
             "scp" => PeriodKey::ScorecardPrevious,
-            _ => PeriodKey::TrendMonth(name.strip_prefix('m')?.parse().ok()?),
+            _ => match name.strip_prefix("eq") {
+                Some(i) => PeriodKey::EmployeeQuarter(i.parse().ok()?),
+                None => PeriodKey::TrendMonth(name.strip_prefix('m')?.parse().ok()?),
+            },
         })
     }
 }
@@ -54,6 +66,9 @@ pub struct RunPeriods {
     pub scorecard: Period,
     pub scorecard_previous: Period,
     pub months: Vec<Period>,
+    /// The employee window's candidate quarters as day ranges `[start, end)`, latest first;
+    /// the first ends at the period's end at the latest.
+    pub employee_quarters: Vec<(NaiveDate, NaiveDate)>,
 }
 
 impl RunPeriods {
@@ -73,7 +88,16 @@ impl RunPeriods {
             PeriodKind::Quarter => period,
             _ => Period::last_complete(PeriodKind::Quarter, period.end),
         };
+        let last_quarter = Period::containing(PeriodKind::Quarter, period.last_day());
+        let employee_quarters = (0..EMPLOYEE_QUARTERS as i32)
+            .map(|i| {
+                let quarter =
+                    Period::containing(PeriodKind::Quarter, add_months(last_quarter.start, -3 * i));
+                (quarter.start, quarter.end.min(period.end))
+            })
+            .collect();
         RunPeriods {
+            employee_quarters,
             period,
             previous: period.previous(),
             last_year: match period.kind {
@@ -96,6 +120,7 @@ impl RunPeriods {
                 end: period.end,
                 detailed,
                 trend_only,
+                employee_only: false,
             };
         let mut periods = vec![
             named(PeriodKey::Current, self.period, detailed, false),
@@ -113,6 +138,16 @@ impl RunPeriods {
         }
         for (i, month) in self.months.iter().enumerate() {
             periods.push(named(PeriodKey::TrendMonth(i), *month, false, true));
+        }
+        for (i, &(start, end)) in self.employee_quarters.iter().enumerate() {
+            periods.push(NamedPeriod {
+                key: PeriodKey::EmployeeQuarter(i).name(),
+                start,
+                end,
+                detailed: false,
+                trend_only: false,
+                employee_only: true,
+            });
         }
         periods
     }
@@ -132,6 +167,8 @@ mod tests {
             PeriodKey::ScorecardPrevious,
             PeriodKey::TrendMonth(0),
             PeriodKey::TrendMonth(11),
+            PeriodKey::EmployeeQuarter(0),
+            PeriodKey::EmployeeQuarter(7),
         ] {
             assert_eq!(PeriodKey::parse(&key.name()), Some(key));
         }

@@ -1,7 +1,9 @@
-//! Each active site's own figures: its sums per period, its trend months and, for an
-//! eligible site, its pay scorecard (metrics.md §7) on system-invited responses.
+//! Each active site's own figures: its sums per period (employee sums over the employee
+//! window), its trend months and, for an eligible site, its pay scorecard (metrics.md §7)
+//! on system-invited responses and the scorecard's own period.
 
 use super::employee::Privacy;
+use super::employee_window::EmployeeWindows;
 use super::figures::{GroupSums, SiteFigures, SiteInfo};
 use super::funnel::FunnelFlag;
 use super::load::SiteSums;
@@ -13,6 +15,7 @@ use crate::config::ScorecardPolicy;
 pub fn site_figures(
     info: SiteInfo,
     sums: &SiteSums,
+    windows: &EmployeeWindows,
     privacy: Privacy,
     policy: &ScorecardPolicy,
 ) -> SiteFigures {
@@ -21,8 +24,8 @@ pub fn site_figures(
         customer: sums.customer(PeriodKey::Current, id),
         customer_prev: sums.customer(PeriodKey::Previous, id),
         customer_last_year: sums.customer(PeriodKey::LastYear, id),
-        employee: sums.employee(PeriodKey::Current, id),
-        employee_prev: sums.employee(PeriodKey::Previous, id),
+        employee: sums.employee(windows.current.key, id),
+        employee_prev: sums.employee(windows.previous.key, id),
     };
     let trend = (0..TREND_MONTHS)
         .map(|m| {

@@ -93,6 +93,25 @@ impl Format {
         }
     }
 
+    /// The months from `first` to `last`: `October 2026`, `October – November 2026`,
+    /// `December 2025 – January 2026`.
+    pub fn month_span(&self, first: chrono::NaiveDate, last: chrono::NaiveDate) -> String {
+        let month = |day: chrono::NaiveDate| self.months[day.month0() as usize].clone();
+        let with_year = |day: chrono::NaiveDate| {
+            Self::fill(
+                &self.month,
+                &[("month", month(day)), ("year", day.year().to_string())],
+            )
+        };
+        if (first.year(), first.month()) == (last.year(), last.month()) {
+            with_year(first)
+        } else if first.year() == last.year() {
+            format!("{} – {}", month(first), with_year(last))
+        } else {
+            format!("{} – {}", with_year(first), with_year(last))
+        }
+    }
+
     /// `Oct 26` — a trend axis label.
     pub fn month_short(&self, period: &Period) -> String {
         format!(

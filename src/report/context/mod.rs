@@ -34,6 +34,9 @@ pub struct Common<'a> {
     pub period_end: String,
     pub previous_period: String,
     pub scorecard_period: String,
+    /// The months of the employee window, which every employee figure but the scorecard's
+    /// is over (metrics.md §2).
+    pub employee_window: String,
     /// The data was not fresh by the runner's deadline: every briefing says so.
     pub data_incomplete: bool,
 }
@@ -61,6 +64,10 @@ impl<'a> Common<'a> {
             period_end: format.date(figures.period.last_day()),
             previous_period: format.period(&figures.previous),
             scorecard_period: format.period(&figures.scorecard_period),
+            employee_window: {
+                let window = figures.employee_window.current;
+                format.month_span(window.start, window.last_day())
+            },
             data_incomplete,
         }
     }
