@@ -70,6 +70,8 @@ contributions AS (
         1 AS n_valid,
         complete::INTEGER AS ce_n,
         CASE WHEN complete THEN att_s * (168 // att_k) END AS attachment_x168,
+        -- Σx² for the change test (metrics.md §10)
+        CASE WHEN complete THEN (att_s * (168 // att_k)) * (att_s * (168 // att_k)) END AS attachment_x168_squared,
         (class = 1)::INTEGER AS fully_engaged,
         (class = 2)::INTEGER AS engaged,
         (class = 3)::INTEGER AS not_engaged,

@@ -135,7 +135,12 @@ fn briefings_read_back_with_their_figures_names_pages_and_fonts() {
             ("October 2026", '.')
         };
         languages.insert(month);
-        assert!(text.contains(name.as_str()), "{id}: site name missing");
+        // a name may wrap after a hyphen, which pdftotext then drops
+        let squashed = |t: &str| t.replace(|c: char| c.is_whitespace() || c == '-', "");
+        assert!(
+            squashed(&text).contains(&squashed(name)),
+            "{id}: site name missing"
+        );
         if !index.is_empty() {
             assert!(
                 text.contains(&shown(index, decimal)),

@@ -251,9 +251,9 @@ fn sites_csv_matches_hand_computed_figures() {
     // passion (4, 3, 4) / 3 → 66.6667; nps (2 − 1) / 5 → 20. ee: (4·4 + 2) / 5 = 3.6 → 65;
     // ambassador from 4 respondents: hidden. S2: ee_n 4: hidden.
     let expected = "\
-period_start,period_end,site_id,site_name,region,ce_n,ce_index,confidence_index,integrity_index,pride_index,passion_index,share_fully_engaged,share_engaged,share_not_engaged,share_actively_disengaged,nps,nps_n,ee_n,ee_index,ambassador_index,percentile_rank,funnel_flag,quadrant,sustained_low,ee_window_start,ee_window_end
-2026-10-01,2026-10-31,S1,Boutique Lyon,Sud,5,60.0000,68.7500,64.5833,68.7500,66.6667,0.200000,0.400000,0.000000,0.400000,20.0000,5,5,65.0000,,75.0000,in_control,both_high,false,2026-10-01,2026-10-31
-2026-10-01,2026-10-31,S2,Κατάστημα Αθήνα,Ελλάδα,2,50.0000,50.0000,50.0000,50.0000,50.0000,0.500000,0.000000,0.000000,0.500000,0.0000,2,4,,,25.0000,in_control,,false,2026-10-01,2026-10-31
+period_start,period_end,site_id,site_name,region,ce_n,ce_index,confidence_index,integrity_index,pride_index,passion_index,share_fully_engaged,share_engaged,share_not_engaged,share_actively_disengaged,nps,nps_n,ee_n,ee_index,ambassador_index,percentile_rank,funnel_flag,quadrant,sustained_low,ee_window_start,ee_window_end,ce_change,ce_change_flag,nps_change,nps_change_flag,share_fully_engaged_change,share_fully_engaged_change_flag
+2026-10-01,2026-10-31,S1,Boutique Lyon,Sud,5,60.0000,68.7500,64.5833,68.7500,66.6667,0.200000,0.400000,0.000000,0.400000,20.0000,5,5,65.0000,,75.0000,in_control,both_high,false,2026-10-01,2026-10-31,,insufficient_sample,,insufficient_sample,,insufficient_sample
+2026-10-01,2026-10-31,S2,Κατάστημα Αθήνα,Ελλάδα,2,50.0000,50.0000,50.0000,50.0000,50.0000,0.500000,0.000000,0.000000,0.500000,0.0000,2,4,,,25.0000,in_control,,false,2026-10-01,2026-10-31,,insufficient_sample,,insufficient_sample,,insufficient_sample
 ";
     assert_eq!(sites, expected);
     let quality =
@@ -289,7 +289,7 @@ fn scorecard_csv_gates_and_renormalises() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "period_start,period_end,site_id,site_name,manager_id,manager_email,ce_index,ce_n,ee_index,ee_n,ce_change,attainment_ce_index,attainment_ee_index,attainment_ce_change,weighted_attainment,payout_amount,bonus_target,status,integrity_flags,excluded_staff_invites,config_sha256,data_sha256"
+        "period_start,period_end,site_id,site_name,manager_id,manager_email,ce_index,ce_n,ee_index,ee_n,ce_change,attainment_ce_index,attainment_ee_index,attainment_ce_change,weighted_attainment,payout_amount,bonus_target,status,integrity_flags,excluded_staff_invites,config_sha256,data_sha256,ce_change_flag"
     );
     let row = lines.next().unwrap();
     // System-invited complete responses in Q4: c1 4.5, c2 3.5, c4 2.0, c6 4.0, c7 1.0 → 50.
@@ -307,7 +307,79 @@ fn scorecard_csv_gates_and_renormalises() {
     let fields: Vec<&str> = row.split(',').collect();
     assert_eq!(fields[20], manifest["config_sha256"].as_str().unwrap());
     assert_eq!(fields[21], manifest["data_sha256"].as_str().unwrap());
+    assert_eq!(fields[22], "insufficient_sample", "no responses in Q3");
     assert_eq!(manifest["inputs"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn changes_carry_their_flag_decided_on_the_exact_sums() {
+    // compare.min_n is 2 in this config. S1, three complete responses a month:
+    // September: attachment 3, 3, 3 (x = 504 each, V₀ = 0), ltr 10, 10, 0, not fully engaged;
+    // October: attachment 5, 5, 5 (x = 840 each, V₁ = 0), ltr 10, 0, 0, all fully engaged.
+    // ce: V = 0 and d = 336/168 × 25 = +50 → up. nps: Sep (1, 1, −1) mean 1/3, s² = 4/3;
+    // Oct (1, −1, −1) mean −1/3, s² = 4/3: d² = 4/9 against z²·V = 3.84 × 8/9 → within
+    // chance. Share fully engaged 0 → 1 with V = 0 → up.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let rows: Vec<String> = [
+        ("s1", "2026-09-10 10:00:00", "3", "10"),
+        ("s2", "2026-09-11 10:00:00", "3", "10"),
+        ("s3", "2026-09-12 10:00:00", "3", "0"),
+        ("o1", "2026-10-10 10:00:00", "5", "10"),
+        ("o2", "2026-10-11 10:00:00", "5", "0"),
+        ("o3", "2026-10-12 10:00:00", "5", "0"),
+    ]
+    .iter()
+    .map(|(id, at, a, ltr)| {
+        customer_row(
+            id,
+            "S1",
+            at,
+            "system",
+            ["5", "5", "5"],
+            [*a; 8],
+            ltr,
+            "NULL",
+        )
+    })
+    .collect();
+    fixture(&data, &rows.join(" UNION ALL "), &employees());
+    let config = dir.path().join("xbrief.yaml");
+    std::fs::write(&config, TEST_CONFIG).unwrap();
+    let out = dir.path().join("out");
+    let output = xbrief(&[
+        "--config",
+        &config.to_string_lossy(),
+        "run",
+        "site-scorecards",
+        "--period",
+        "2026-10",
+        "--data",
+        &data.to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+        "--exports-only",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let mut reader = csv::Reader::from_path(out.join("site-scorecards/2026-10/sites.csv")).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let row = reader.records().next().unwrap().unwrap();
+    let changes: Vec<&str> = header
+        .iter()
+        .position(|h| h == "ce_change")
+        .map(|at| (at..at + 6).map(|i| &row[i]).collect())
+        .unwrap();
+    assert_eq!(
+        changes,
+        [
+            "50.0000",
+            "up",
+            "-66.6667",
+            "within_chance",
+            "1.000000",
+            "up"
+        ]
+    );
 }
 
 #[test]

@@ -77,6 +77,12 @@ pub fn sites_csv(figures: &Figures, privacy: Privacy) -> Vec<u8> {
         "sustained_low",
         "ee_window_start",
         "ee_window_end",
+        "ce_change",
+        "ce_change_flag",
+        "nps_change",
+        "nps_change_flag",
+        "share_fully_engaged_change",
+        "share_fully_engaged_change_flag",
     ];
     w.write_record(header).expect("in memory");
     let [start, end] = period_fields(figures.period);
@@ -85,7 +91,12 @@ pub fn sites_csv(figures: &Figures, privacy: Privacy) -> Vec<u8> {
     use crate::metrics::customer::Dimension::*;
     for site in &figures.sites {
         let c = &site.sums.customer;
+        let before = &site.sums.customer_prev;
         let e = &site.sums.employee;
+        let flags = site.sums.changes(figures.min_n);
+        let change = |now: Option<Ratio>, then: Option<Ratio>, decimals| {
+            fixed(now.zip(then).map(|(now, then)| now.minus(then)), decimals)
+        };
         // read with the executive briefing's region totals: a site hidden as a part is blank
         let hidden = figures.disclosure.hidden_sites.contains(&site.info.site_id);
         let shown = |value: Option<Ratio>| value.filter(|_| !hidden);
@@ -118,6 +129,16 @@ pub fn sites_csv(figures: &Figures, privacy: Privacy) -> Vec<u8> {
             site.sustained_low.to_string(),
             window_start.clone(),
             window_end.clone(),
+            change(c.ce_index(), before.ce_index(), 4),
+            flags.ce_index.as_str().to_string(),
+            change(c.nps(), before.nps(), 4),
+            flags.nps.as_str().to_string(),
+            change(
+                c.share(c.fully_engaged),
+                before.share(before.fully_engaged),
+                6,
+            ),
+            flags.share_fully_engaged.as_str().to_string(),
         ];
         w.write_record(&record).expect("in memory");
     }
@@ -150,6 +171,7 @@ pub fn scorecard_csv(figures: &Figures, config_sha256: &str, data_sha256: &str) 
         "excluded_staff_invites",
         "config_sha256",
         "data_sha256",
+        "ce_change_flag",
     ];
     w.write_record(header).expect("in memory");
     let [start, end] = period_fields(figures.scorecard_period);
@@ -181,6 +203,7 @@ pub fn scorecard_csv(figures: &Figures, config_sha256: &str, data_sha256: &str) 
             site.excluded_staff_invites.to_string(),
             config_sha256.to_string(),
             data_sha256.to_string(),
+            site.scorecard_change_flag.as_str().to_string(),
         ];
         w.write_record(&record).expect("in memory");
     }

@@ -60,7 +60,16 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
     let min_n = i64::from(request.compare.min_n);
     let mut sites: Vec<_> = site_infos(engine)?
         .into_iter()
-        .map(|info| site_figures(info, &sums, &employee_window, privacy, request.scorecard))
+        .map(|info| {
+            site_figures(
+                info,
+                &sums,
+                &employee_window,
+                privacy,
+                request.scorecard,
+                min_n,
+            )
+        })
         .collect();
     let compared = compare_sites(&mut sites, privacy, request.compare.overdispersion, min_n);
     let quadrants = quadrant_summary::summarise(&mut sites, privacy, min_n);

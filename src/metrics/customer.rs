@@ -7,7 +7,7 @@ use super::sums::integer_sums;
 integer_sums!(
     /// The sums `customer_intervals.sql` computes, by the names of its columns.
     CustomerSums(i64) {
-        n_valid, ce_n, attachment_x168, fully_engaged, engaged, not_engaged, actively_disengaged, top_box,
+        n_valid, ce_n, attachment_x168, attachment_x168_squared, fully_engaged, engaged, not_engaged, actively_disengaged, top_box,
         confidence_x2, confidence_n, integrity_x2, integrity_n, pride_x2, pride_n, passion_x2, passion_n,
         nps_n, promoters, detractors, root_cause_n, root_cause_policy, root_cause_people,
         root_cause_product, root_cause_process,

@@ -1,5 +1,6 @@
 //! The figures of one run: plain values, shared by every export and audience.
 
+use super::change::{ChangeFlag, Changes};
 use super::customer::CustomerSums;
 use super::disclosure::Disclosure;
 use super::distribution::Distribution;
@@ -47,6 +48,14 @@ pub struct GroupSums {
     pub employee_prev: EmployeeSums,
 }
 
+impl GroupSums {
+    /// Whether the period's ce_index, nps and share of fully engaged customers moved beyond
+    /// chance since the previous period (metrics.md §10).
+    pub fn changes(&self, min_n: i64) -> Changes {
+        Changes::of(&self.customer, &self.customer_prev, min_n)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Financials {
     pub revenue: f64,
@@ -74,6 +83,8 @@ pub struct SiteFigures {
     pub excluded_staff_invites: i64,
     pub scorecard_ce_index: Option<Ratio>,
     pub scorecard_ee_index: Option<Ratio>,
+    /// Whether the scorecard's ce_change (system-invited responses) is beyond chance.
+    pub scorecard_change_flag: ChangeFlag,
     /// Per touchpoint (detailed runs only).
     pub touchpoints: Vec<(String, CustomerSums)>,
     /// Comments and praise of the period (detailed runs only).

@@ -1,5 +1,6 @@
 //! Metrics: every figure of metrics.md, computed once per run from the exports.
 
+pub mod change;
 pub mod customer;
 pub mod distribution;
 pub mod employee;

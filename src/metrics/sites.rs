@@ -2,6 +2,7 @@
 //! window), its trend months and, for an eligible site, its pay scorecard (metrics.md §7)
 //! on system-invited responses and the scorecard's own period.
 
+use super::change::{self, Moments};
 use super::employee::Privacy;
 use super::employee_window::EmployeeWindows;
 use super::figures::{GroupSums, SiteFigures, SiteInfo};
@@ -18,6 +19,7 @@ pub fn site_figures(
     windows: &EmployeeWindows,
     privacy: Privacy,
     policy: &ScorecardPolicy,
+    min_n: i64,
 ) -> SiteFigures {
     let id = info.site_id.as_str();
     let group = GroupSums {
@@ -67,6 +69,11 @@ pub fn site_figures(
         excluded_staff_invites: sc_staff.n_valid,
         scorecard_ce_index: sc_system.ce_index(),
         scorecard_ee_index: privacy.ee_index(&sc_employee),
+        scorecard_change_flag: change::flag(
+            Moments::ce_index(&sc_system),
+            Moments::ce_index(&scp_system),
+            min_n,
+        ),
         touchpoints: Vec::new(),
         voices: Voices::default(),
         info,

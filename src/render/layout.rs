@@ -130,15 +130,14 @@ fn kpi_row(canvas: &mut Canvas, x0: f32, top: f32, width: f32, tiles: &[Kpi]) ->
         canvas.text(x + pad, y - 6.3, &value, 16.0, true, INK, Align::Left);
         y -= 8.5;
         let change = tile.change.trim();
-        let number = change.trim_start_matches(['+', '-', '−']);
-        let is_zero = number
-            .chars()
-            .all(|c| matches!(c, '0' | '.' | ',' | ' ' | '%'));
         let baseline = y - line_height(8.0) + 1.0;
         if !change.is_empty() {
             let mut tx = x + pad;
-            if change != "–" && !is_zero {
-                let up = change.starts_with('+');
+            if let Some(up) = match tile.trend.as_str() {
+                "up" => Some(true),
+                "down" => Some(false),
+                _ => None,
+            } {
                 let colour = if up { BLUE } else { VERMILLION };
                 canvas.arrow(tx, baseline, 2.2, up, colour);
                 tx += 3.2;

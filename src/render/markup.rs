@@ -7,7 +7,7 @@
 //! | `- text`                          | bullet                                       |
 //! | `> text`                          | note: a shaded call-out                      |
 //! | `\| cell \| cell \|`              | table row; the first row is the header       |
-//! | `@kpi label \| value \| change \| comparison` | KPI tile; consecutive tiles share a row |
+//! | `@kpi label \| value \| change \| comparison \| trend` | KPI tile; consecutive tiles share a row; trend `up` / `down` draws the change's arrow |
 //! | `@chart {json}`                   | chart, as written by the `chart()` helper    |
 //! | `@pagebreak`                      | next block starts a new page                 |
 //! | any other line                    | paragraph                                    |
@@ -63,6 +63,9 @@ pub struct Kpi {
     pub value: String,
     pub change: String,
     pub comparison: String,
+    /// `up` or `down` draws the change's arrow; anything else draws none (a change within
+    /// chance, or one not tested, has no arrow).
+    pub trend: String,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -152,6 +155,7 @@ pub fn parse(text: &str) -> Result<Vec<Block>, MarkupError> {
                 value: next(),
                 change: next(),
                 comparison: next(),
+                trend: next(),
             });
             continue;
         }
@@ -212,7 +216,7 @@ mod tests {
     fn parses_each_block_kind() {
         let blocks = parse(
             "# Title\n\n## Figures\n| a | b |\n| 1 | 2 |\ntext\n- item\n> careful\n\
-             @kpi Index | 72.4 | +1.2 | company 70.1\n@kpi NPS | 31 | | \n@pagebreak\n### Small",
+             @kpi Index | 72.4 | +1.2 | company 70.1 | up\n@kpi NPS | 31 | | \n@pagebreak\n### Small",
         )
         .unwrap();
         assert_eq!(
@@ -241,13 +245,15 @@ mod tests {
                             label: "Index".into(),
                             value: "72.4".into(),
                             change: "+1.2".into(),
-                            comparison: "company 70.1".into()
+                            comparison: "company 70.1".into(),
+                            trend: "up".into()
                         },
                         Kpi {
                             label: "NPS".into(),
                             value: "31".into(),
                             change: "".into(),
-                            comparison: "".into()
+                            comparison: "".into(),
+                            trend: "".into()
                         }
                     ]
                 },

@@ -3,6 +3,7 @@
 //! `–` for a missing figure.
 
 use super::catalog::{Catalog, Format};
+use crate::metrics::change::ChangeFlag;
 use crate::metrics::ratio::{Ratio, round_f64_text};
 use crate::metrics::voices::{Comment, Voices};
 use rust_decimal::Decimal;
@@ -36,6 +37,16 @@ pub struct CommentText {
     pub date: String,
 }
 
+/// A change against the previous period as the reader sees it: the signed difference, its
+/// flag (metrics.md §10; empty when the figure is not tested) and the arrow to draw.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    pub text: String,
+    pub flag: &'static str,
+    /// `up` or `down` for a change beyond chance, else empty.
+    pub arrow: &'static str,
+}
+
 /// A colleague praised by name, and how often.
 #[derive(Debug, Clone, Serialize)]
 pub struct Praise {
@@ -62,6 +73,25 @@ impl Writer<'_> {
         share
             .map(|v| format!("{} %", v.scale(100).round_text(0)))
             .unwrap_or_else(|| DASH.into())
+    }
+
+    /// A change with its §10 flag (`None`: not tested): the arrow only beyond chance.
+    pub fn flagged_change(
+        &self,
+        now: Option<Ratio>,
+        before: Option<Ratio>,
+        flag: Option<ChangeFlag>,
+    ) -> Change {
+        let arrow = match flag {
+            Some(ChangeFlag::Up) => "up",
+            Some(ChangeFlag::Down) => "down",
+            _ => "",
+        };
+        Change {
+            text: self.change(now, before),
+            flag: flag.map_or("", ChangeFlag::as_str),
+            arrow,
+        }
     }
 
     pub fn change(&self, now: Option<Ratio>, before: Option<Ratio>) -> String {

@@ -229,22 +229,32 @@ impl Headline {
                 .map(|r| w.figure(r.round_text(2)))
                 .unwrap_or_else(|| DASH.into())
         };
+        let changes = company.changes(figures.min_n);
         Headline {
-            ce_index: Tile::new(w, c.ce_index(), prev.ce_index(), year_ago.ce_index()),
+            ce_index: Tile::new(
+                w,
+                c.ce_index(),
+                prev.ce_index(),
+                year_ago.ce_index(),
+                Some(changes.ce_index),
+            ),
+            // employee changes are between waves, and not tested (metrics.md §10)
             ee_index: Tile::new(
                 w,
                 privacy.ee_index(&company.employee),
                 privacy.ee_index(&company.employee_prev),
                 None,
+                None,
             ),
-            nps: Tile::new(w, c.nps(), prev.nps(), year_ago.nps()),
+            nps: Tile::new(w, c.nps(), prev.nps(), year_ago.nps(), Some(changes.nps)),
             share_fully_engaged: Tile {
                 now: w.percent(share(c)),
                 previous: w.percent(share(prev)),
                 compare: w.percent(share(year_ago)),
-                change: w.change(
+                change: w.flagged_change(
                     share(c).map(|r| r.scale(100)),
                     share(prev).map(|r| r.scale(100)),
+                    Some(changes.share_fully_engaged),
                 ),
             },
             ce_ratio: RatioTile {

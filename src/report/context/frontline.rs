@@ -3,12 +3,13 @@
 
 use super::Common;
 use super::rows::{hidden_teams, num};
+use crate::metrics::change::Changes;
 use crate::metrics::customer::Dimension;
 use crate::metrics::employee::Privacy;
 use crate::metrics::{Figures, SiteFigures, TeamFigures};
 use crate::plot::{Plot, Series};
 use crate::report::catalog::Catalog;
-use crate::report::writer::{CommentText, Praise, Writer};
+use crate::report::writer::{Change, CommentText, Praise, Writer};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -19,7 +20,7 @@ pub struct FrontlineContext<'a> {
     pub team: TeamHeader,
     pub ce_index: String,
     pub ce_index_before: String,
-    pub ce_change: String,
+    pub ce_change: Change,
     pub ce_n: String,
     pub focus: Option<Focus>,
     pub praised: Vec<Praise>,
@@ -86,7 +87,11 @@ impl<'a> FrontlineContext<'a> {
             },
             ce_index: w.index(c.ce_index()),
             ce_index_before: w.index(team.customer_prev.ce_index()),
-            ce_change: w.change(c.ce_index(), team.customer_prev.ce_index()),
+            ce_change: w.flagged_change(
+                c.ce_index(),
+                team.customer_prev.ce_index(),
+                Some(Changes::of(c, &team.customer_prev, figures.min_n).ce_index),
+            ),
             ce_n: w.count(c.ce_n),
             focus: weakest.map(|d| Focus {
                 name: d.as_str(),

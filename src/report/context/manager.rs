@@ -11,7 +11,7 @@ use crate::metrics::ratio::Ratio;
 use crate::metrics::{Figures, SiteFigures, TeamFigures};
 use crate::plot::{Plot, Series};
 use crate::report::catalog::Catalog;
-use crate::report::writer::{CommentText, Praise, Writer};
+use crate::report::writer::{Change, CommentText, Praise, Writer};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -60,7 +60,7 @@ pub struct ManagerKpis {
 pub struct ShareTile {
     pub now: String,
     pub compare: String,
-    pub change: String,
+    pub change: Change,
 }
 
 #[derive(Debug, Serialize)]
@@ -133,6 +133,7 @@ impl<'a> ManagerContext<'a> {
             .iter()
             .find(|r| r.region == site.info.region);
         let e = &site.sums.employee;
+        let changes = site.sums.changes(figures.min_n);
         let teams: Vec<&TeamFigures> = figures
             .teams
             .iter()
@@ -149,14 +150,21 @@ impl<'a> ManagerContext<'a> {
                 manager: w.name(&site.info.manager_name),
             },
             kpi: ManagerKpis {
-                ce_index: Tile::new(&w, c.ce_index(), prev.ce_index(), company.ce_index()),
-                nps: Tile::new(&w, c.nps(), prev.nps(), company.nps()),
+                ce_index: Tile::new(
+                    &w,
+                    c.ce_index(),
+                    prev.ce_index(),
+                    company.ce_index(),
+                    Some(changes.ce_index),
+                ),
+                nps: Tile::new(&w, c.nps(), prev.nps(), company.nps(), Some(changes.nps)),
                 fully_engaged: ShareTile {
                     now: w.percent(share(c)),
                     compare: w.percent(share(company)),
-                    change: w.change(
+                    change: w.flagged_change(
                         share(c).map(|r| r.scale(100)),
                         share(prev).map(|r| r.scale(100)),
+                        Some(changes.share_fully_engaged),
                     ),
                 },
                 ce_n: CountTile {
@@ -165,10 +173,9 @@ impl<'a> ManagerContext<'a> {
                 },
             },
             figures: FigureRows {
-                site: CustomerRow::new(&w, c, prev),
-                region: region
-                    .map(|r| CustomerRow::new(&w, &r.sums.customer, &r.sums.customer_prev)),
-                company: CustomerRow::new(&w, company, &figures.company.customer_prev),
+                site: CustomerRow::new(&w, &site.sums, figures.min_n),
+                region: region.map(|r| CustomerRow::new(&w, &r.sums, figures.min_n)),
+                company: CustomerRow::new(&w, &figures.company, figures.min_n),
             },
             percentile_rank: site.percentile_rank.map(|r| r.round_text(0)),
             funnel_flag: site.funnel_flag.as_str(),

@@ -1,18 +1,20 @@
 //! Rows and tiles that more than one audience shows.
 
+use crate::metrics::change::ChangeFlag;
 use crate::metrics::customer::{CustomerSums, RootCause};
 use crate::metrics::employee::Privacy;
 use crate::metrics::ratio::Ratio;
-use crate::metrics::{Figures, SiteFigures, TeamFigures};
-use crate::report::writer::Writer;
+use crate::metrics::{Figures, GroupSums, SiteFigures, TeamFigures};
+use crate::report::writer::{Change, Writer};
 use serde::Serialize;
 
-/// A customer figure now, before, the change, and a comparison value.
+/// A figure now, before, the change (with its flag where the figure is tested), and a
+/// comparison value.
 #[derive(Debug, Serialize)]
 pub struct Tile {
     pub now: String,
     pub previous: String,
-    pub change: String,
+    pub change: Change,
     pub compare: String,
 }
 
@@ -22,11 +24,12 @@ impl Tile {
         now: Option<Ratio>,
         before: Option<Ratio>,
         compare: Option<Ratio>,
+        flag: Option<ChangeFlag>,
     ) -> Tile {
         Tile {
             now: w.index(now),
             previous: w.index(before),
-            change: w.change(now, before),
+            change: w.flagged_change(now, before, flag),
             compare: w.index(compare),
         }
     }
@@ -37,17 +40,22 @@ impl Tile {
 pub struct CustomerRow {
     pub ce_n: String,
     pub ce_index: String,
-    pub ce_change: String,
+    pub ce_change: Change,
     pub nps: String,
     pub fully_engaged: String,
 }
 
 impl CustomerRow {
-    pub fn new(w: &Writer, now: &CustomerSums, before: &CustomerSums) -> CustomerRow {
+    pub fn new(w: &Writer, group: &GroupSums, min_n: i64) -> CustomerRow {
+        let (now, before) = (&group.customer, &group.customer_prev);
         CustomerRow {
             ce_n: w.count(now.ce_n),
             ce_index: w.index(now.ce_index()),
-            ce_change: w.change(now.ce_index(), before.ce_index()),
+            ce_change: w.flagged_change(
+                now.ce_index(),
+                before.ce_index(),
+                Some(group.changes(min_n).ce_index),
+            ),
             nps: w.index(now.nps()),
             fully_engaged: w.percent(now.share(now.fully_engaged)),
         }

@@ -24,6 +24,8 @@ pub struct ScorecardSection {
     pub ce_n: String,
     pub ee_n: String,
     pub excluded_staff_invites: String,
+    /// Whether the change component's change is beyond chance (metrics.md §10).
+    pub change_flag: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -49,6 +51,7 @@ pub struct PayoutPointsText {
 impl ScorecardSection {
     pub fn new(w: &Writer, site: &SiteFigures, card: &Scorecard) -> ScorecardSection {
         ScorecardSection {
+            change_flag: site.scorecard_change_flag.as_str(),
             components: card
                 .components
                 .iter()
