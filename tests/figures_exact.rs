@@ -5,6 +5,7 @@
 mod common;
 
 use common::*;
+use std::path::Path;
 
 const TEST_CONFIG: &str = r#"
 timezone: Europe/Paris
@@ -29,6 +30,29 @@ jobs:
     eligible_sites_only: true
     hr_recipients: [hr@example.com]
 "#;
+
+/// `xbrief --config CONFIG run JOB --period PERIOD --data DATA --out OUT --exports-only`.
+fn exports_only(
+    config: &Path,
+    job: &str,
+    period: &str,
+    data: &Path,
+    out: &Path,
+) -> std::process::Output {
+    xbrief(&[
+        "--config",
+        &config.to_string_lossy(),
+        "run",
+        job,
+        "--period",
+        period,
+        "--data",
+        &data.to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+        "--exports-only",
+    ])
+}
 
 fn customers() -> String {
     let n = "NULL";
@@ -231,19 +255,13 @@ fn setup() -> (tempfile::TempDir, String, String) {
 fn sites_csv_matches_hand_computed_figures() {
     let (dir, data, config) = setup();
     let out = dir.path().join("out");
-    let output = xbrief(&[
-        "--config",
-        &config,
-        "run",
+    let output = exports_only(
+        Path::new(&config),
         "site-scorecards",
-        "--period",
         "2026-10",
-        "--data",
-        &data,
-        "--out",
-        &out.to_string_lossy(),
-        "--exports-only",
-    ]);
+        Path::new(&data),
+        &out,
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     let sites = std::fs::read_to_string(out.join("site-scorecards/2026-10/sites.csv")).unwrap();
     // S1: complete c1 (4.5), c2 (3.5), c3 (3.0), c4 (2.0), c6 (4.0): mean 3.4 → 60.
@@ -271,19 +289,13 @@ period_start,period_end,site_id,site_name,region,ce_n,ce_index,confidence_index,
 fn scorecard_csv_gates_and_renormalises() {
     let (dir, data, config) = setup();
     let out = dir.path().join("out");
-    let output = xbrief(&[
-        "--config",
-        &config,
-        "run",
+    let output = exports_only(
+        Path::new(&config),
         "comp-quarterly",
-        "--period",
         "2026-Q4",
-        "--data",
-        &data,
-        "--out",
-        &out.to_string_lossy(),
-        "--exports-only",
-    ]);
+        Path::new(&data),
+        &out,
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     let csv = std::fs::read_to_string(out.join("comp-quarterly/2026-Q4/scorecard.csv")).unwrap();
     let mut lines = csv.lines();
@@ -347,19 +359,7 @@ fn changes_carry_their_flag_decided_on_the_exact_sums() {
     let config = dir.path().join("xbrief.yaml");
     std::fs::write(&config, TEST_CONFIG).unwrap();
     let out = dir.path().join("out");
-    let output = xbrief(&[
-        "--config",
-        &config.to_string_lossy(),
-        "run",
-        "site-scorecards",
-        "--period",
-        "2026-10",
-        "--data",
-        &data.to_string_lossy(),
-        "--out",
-        &out.to_string_lossy(),
-        "--exports-only",
-    ]);
+    let output = exports_only(&config, "site-scorecards", "2026-10", &data, &out);
     assert!(output.status.success(), "{}", stderr(&output));
     let mut reader = csv::Reader::from_path(out.join("site-scorecards/2026-10/sites.csv")).unwrap();
     let header = reader.headers().unwrap().clone();
@@ -387,19 +387,13 @@ fn identical_inputs_give_byte_identical_exports() {
     let (dir, data, config) = setup();
     let run = |name: &str| {
         let out = dir.path().join(name);
-        let output = xbrief(&[
-            "--config",
-            &config,
-            "run",
+        let output = exports_only(
+            Path::new(&config),
             "comp-quarterly",
-            "--period",
             "2026-Q4",
-            "--data",
-            &data,
-            "--out",
-            &out.to_string_lossy(),
-            "--exports-only",
-        ]);
+            Path::new(&data),
+            &out,
+        );
         assert!(output.status.success(), "{}", stderr(&output));
         ["sites.csv", "scorecard.csv", "data_quality.csv"]
             .map(|f| std::fs::read(out.join("comp-quarterly/2026-Q4").join(f)).unwrap())
@@ -425,19 +419,7 @@ fn the_employee_window_is_the_latest_wave_cut_at_the_period_end() {
     std::fs::write(&config, TEST_CONFIG).unwrap();
     let columns = |period: &str| -> Vec<String> {
         let out = dir.path().join(format!("out-{period}"));
-        let output = xbrief(&[
-            "--config",
-            &config.to_string_lossy(),
-            "run",
-            "site-scorecards",
-            "--period",
-            period,
-            "--data",
-            &data.to_string_lossy(),
-            "--out",
-            &out.to_string_lossy(),
-            "--exports-only",
-        ]);
+        let output = exports_only(&config, "site-scorecards", period, &data, &out);
         assert!(output.status.success(), "{}", stderr(&output));
         let mut reader =
             csv::Reader::from_path(out.join("site-scorecards").join(period).join("sites.csv"))
