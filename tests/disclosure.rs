@@ -249,10 +249,10 @@ fn shows(text: &str, number: &str) -> bool {
         let after = text[at + number.len()..].chars().next();
         let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
         let joined = |c: Option<char>| matches!(c, Some('.' | ','));
-        !digit(before)
-            && !digit(after)
-            && !(joined(before) && digit(text[..at].chars().rev().nth(1)))
-            && !(joined(after) && digit(text[at + number.len()..].chars().nth(1)))
+        // `1.81.3` or `81.3,5` is another number
+        let glued_before = joined(before) && digit(text[..at].chars().rev().nth(1));
+        let glued_after = joined(after) && digit(text[at + number.len()..].chars().nth(1));
+        !(digit(before) || digit(after) || glued_before || glued_after)
     })
 }
 

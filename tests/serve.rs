@@ -273,7 +273,7 @@ fn a_job_never_overlaps_itself_and_a_bad_edit_keeps_the_jobs_running() {
     });
     let before = runner.runs_of("frontline-weekly");
     wait_for("runs after the second bad edit", || {
-        runner.runs_of("frontline-weekly") >= before + 1
+        runner.runs_of("frontline-weekly") > before
     });
     let log = stop(served);
     assert!(
