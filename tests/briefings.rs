@@ -88,6 +88,33 @@ fn pdfs(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// The change flags in words, in every catalog language.
+const FLAG_WORDS: [&str; 12] = [
+    "up beyond chance",
+    "down beyond chance",
+    "within chance",
+    "too few responses to tell",
+    "hausse au-delà du hasard",
+    "baisse au-delà du hasard",
+    "dans la marge du hasard",
+    "trop peu de réponses pour conclure",
+    "άνοδος πέρα από την τύχη",
+    "πτώση πέρα από την τύχη",
+    "εντός των ορίων της τύχης",
+    "πολύ λίγες απαντήσεις για συμπέρασμα",
+];
+
+/// Text without white space or hyphens: words wrap, and pdftotext drops a hyphen at a break.
+fn squashed(text: &str) -> String {
+    text.replace(|c: char| c.is_whitespace() || c == '-', "")
+}
+
+/// Whether a PDF's text holds a change flag in words.
+fn flagged(text: &str) -> bool {
+    let text = squashed(text);
+    FLAG_WORDS.iter().any(|f| text.contains(&squashed(f)))
+}
+
 /// sites.csv rows by site_id: (site_name, ce_index).
 fn site_rows(dir: &Path) -> Vec<(String, String, String)> {
     let mut reader = csv::Reader::from_path(dir.join("sites.csv")).unwrap();
@@ -136,7 +163,6 @@ fn briefings_read_back_with_their_figures_names_pages_and_fonts() {
         };
         languages.insert(month);
         // a name may wrap after a hyphen, which pdftotext then drops
-        let squashed = |t: &str| t.replace(|c: char| c.is_whitespace() || c == '-', "");
         assert!(
             squashed(&text).contains(&squashed(name)),
             "{id}: site name missing"
@@ -148,6 +174,8 @@ fn briefings_read_back_with_their_figures_names_pages_and_fonts() {
                 shown(index, decimal)
             );
         }
+        // the ce_index change says whether it is beyond chance, in the reader's language
+        assert!(flagged(&text), "{id}: no change flag");
         assert!(
             (2..=4).contains(&pages.len()),
             "{id}: {} pages",
@@ -193,6 +221,13 @@ fn briefings_read_back_with_their_figures_names_pages_and_fonts() {
     assert!(
         frontline.iter().all(|p| pdf_pages(p).len() == 1),
         "frontline briefings are one page"
+    );
+    // each team's change carries its flag
+    let told = frontline.iter().filter(|p| flagged(&pdf_text(p))).count();
+    assert_eq!(
+        told,
+        frontline.len(),
+        "every frontline briefing flags its change"
     );
 }
 
