@@ -62,6 +62,21 @@ classified AS (
         END AS class  -- 1 fully engaged, 2 engaged, 3 not engaged, 4 actively disengaged
     FROM counted
 ),
+-- The key-driver scores (metrics.md §11) of a complete response with all four dimensions
+-- answered: y = loyalty × 3, and each dimension × 2; NULL for every other row.
+driven AS (
+    SELECT *,
+        CASE WHEN complete AND conf_k > 0 AND integ_k > 0 AND pride_k > 0 AND pass_k > 0 THEN loyalty_s END AS dy,
+        CASE WHEN complete AND conf_k > 0 AND integ_k > 0 AND pride_k > 0 AND pass_k > 0
+             THEN (coalesce(conf1, 0) + coalesce(conf2, 0)) * (2 // conf_k) END AS dc,
+        CASE WHEN complete AND conf_k > 0 AND integ_k > 0 AND pride_k > 0 AND pass_k > 0
+             THEN (coalesce(integ1, 0) + coalesce(integ2, 0)) * (2 // integ_k) END AS di,
+        CASE WHEN complete AND conf_k > 0 AND integ_k > 0 AND pride_k > 0 AND pass_k > 0
+             THEN (coalesce(pride1, 0) + coalesce(pride2, 0)) * (2 // pride_k) END AS dp,
+        CASE WHEN complete AND conf_k > 0 AND integ_k > 0 AND pride_k > 0 AND pass_k > 0
+             THEN (coalesce(pass1, 0) + coalesce(pass2, 0)) * (2 // pass_k) END AS ds
+    FROM classified
+),
 -- Each row's contribution to every sum, as a number (NULL counts as 0), so the aggregate is
 -- a plain sum per column.
 contributions AS (
@@ -92,8 +107,16 @@ contributions AS (
         (root_cause = 'policy')::INTEGER AS root_cause_policy,
         (root_cause = 'people')::INTEGER AS root_cause_people,
         (root_cause = 'product')::INTEGER AS root_cause_product,
-        (root_cause = 'process')::INTEGER AS root_cause_process
-    FROM classified
+        (root_cause = 'process')::INTEGER AS root_cause_process,
+        -- the key-driver moments: count, sums, squares and cross products
+        (dy IS NOT NULL)::INTEGER AS drivers_n,
+        dy AS drivers_y, dy * dy AS drivers_yy,
+        dc AS drivers_c, di AS drivers_i, dp AS drivers_p, ds AS drivers_s,
+        dc * dc AS drivers_cc, dc * di AS drivers_ci, dc * dp AS drivers_cp, dc * ds AS drivers_cs,
+        di * di AS drivers_ii, di * dp AS drivers_ip, di * ds AS drivers_is,
+        dp * dp AS drivers_pp, dp * ds AS drivers_ps, ds * ds AS drivers_ss,
+        dc * dy AS drivers_cy, di * dy AS drivers_iy, dp * dy AS drivers_py, ds * dy AS drivers_sy
+    FROM driven
 )
 SELECT
     reason, site_id, team_id, touchpoint, system_invited, interval_idx,

@@ -25,6 +25,8 @@ pub struct Config {
     /// Smallest employee group whose figures are shown (metrics.md §2).
     pub min_group_size: u32,
     pub compare: Comparison,
+    /// Fewest responses for a group's own key drivers (metrics.md §11).
+    pub drivers_min_n: u32,
     pub scorecard: ScorecardPolicy,
     pub delivery: Delivery,
     pub jobs: BTreeMap<String, Job>,

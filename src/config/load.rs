@@ -459,6 +459,7 @@ impl Validator<'_> {
                 min_n: file.compare.min_n,
                 overdispersion: file.compare.overdispersion,
             },
+            drivers_min_n: file.drivers.min_n,
             scorecard,
             delivery,
             jobs,

@@ -28,6 +28,8 @@ pub struct ConfigFile {
     pub privacy: PrivacySection,
     #[serde(default)]
     pub compare: CompareSection,
+    #[serde(default)]
+    pub drivers: DriversSection,
     pub scorecard: ScorecardSection,
     pub delivery: DeliverySection,
     pub jobs: BTreeMap<String, JobSection>,
@@ -137,6 +139,22 @@ impl Default for CompareSection {
             min_n: 30,
             overdispersion: false,
         }
+    }
+}
+
+/// What drives loyalty (metrics.md §11).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+#[schemars(deny_unknown_fields)]
+pub struct DriversSection {
+    /// Fewest complete responses (with all four dimensions answered) for a group's key
+    /// drivers to be computed; smaller groups use their region's or the company's.
+    pub min_n: u32,
+}
+
+impl Default for DriversSection {
+    fn default() -> Self {
+        DriversSection { min_n: 100 }
     }
 }
 

@@ -9,14 +9,14 @@ use crate::metrics::scorecard::fixed_decimal;
 use crate::period::Period;
 use rust_decimal::Decimal;
 
-fn writer() -> csv::Writer<Vec<u8>> {
+pub(super) fn writer() -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .quote_style(csv::QuoteStyle::Necessary)
         .from_writer(Vec::new())
 }
 
-fn finish(writer: csv::Writer<Vec<u8>>) -> Vec<u8> {
+pub(super) fn finish(writer: csv::Writer<Vec<u8>>) -> Vec<u8> {
     writer
         .into_inner()
         .expect("writing to memory does not fail")
@@ -35,7 +35,7 @@ fn decimal(value: Option<Decimal>, decimals: u32) -> String {
 /// A text from the data as a spreadsheet cell: one that starts like a formula (`=`, `+`,
 /// `-`, `@`, a tab or a carriage return) gets a leading `'`, so a spreadsheet shows it
 /// instead of evaluating it (OWASP's rule for CSV injection). Numbers stay as they are.
-fn text_cell(text: &str) -> String {
+pub(super) fn text_cell(text: &str) -> String {
     let formula = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
     if formula && text.trim().parse::<f64>().is_err() {
         format!("'{text}")
@@ -44,7 +44,7 @@ fn text_cell(text: &str) -> String {
     }
 }
 
-fn period_fields(period: Period) -> [String; 2] {
+pub(super) fn period_fields(period: Period) -> [String; 2] {
     [period.start.to_string(), period.last_day().to_string()]
 }
 

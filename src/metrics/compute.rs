@@ -5,6 +5,7 @@
 use super::compare::compare_sites;
 use super::disclosure::disclosure;
 use super::employee::Privacy;
+use super::drivers::{KeyDrivers, drivers};
 use super::employee_window;
 use super::figures::Figures;
 use super::load::{SiteSums, quality, site_infos};
@@ -39,6 +40,8 @@ pub struct MetricsRequest<'a> {
     pub scorecard: &'a ScorecardPolicy,
     /// Team and touchpoint detail (briefings need it; exports alone do not).
     pub detailed: bool,
+    /// Fewest responses for a group's own key drivers.
+    pub drivers_min_n: u32,
 }
 
 pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figures, MetricsError> {
@@ -76,6 +79,18 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
     let company_trend = company_trend(&mut sites, min_n);
     let regions = regions(&sites);
     let disclosure = disclosure(&sites, &regions, privacy);
+    let company = sum_groups(sites.iter().map(|s| &s.sums));
+    let key_drivers = KeyDrivers {
+        company: Some(drivers(&company.customer, request.drivers_min_n)),
+        regions: regions
+            .iter()
+            .map(|r| (r.region.clone(), drivers(&r.sums.customer, request.drivers_min_n)))
+            .collect(),
+        sites: sites
+            .iter()
+            .map(|s| drivers(&s.sums.customer, request.drivers_min_n))
+            .collect(),
+    };
     let mut figures = Figures {
         period: periods.period,
         previous: periods.previous,
@@ -93,7 +108,8 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
         quadrants,
         company_trend,
         quality: quality(exports)?,
-        company: sum_groups(sites.iter().map(|s| &s.sums)),
+        company,
+        drivers: key_drivers,
         regions,
         disclosure,
         teams: Vec::new(),

@@ -4,6 +4,7 @@ use super::change::{ChangeFlag, Changes};
 use super::customer::CustomerSums;
 use super::disclosure::Disclosure;
 use super::distribution::Distribution;
+use super::drivers::KeyDrivers;
 use super::employee::EmployeeSums;
 use super::employee_window::EmployeeWindows;
 use super::funnel::FunnelFlag;
@@ -157,6 +158,8 @@ pub struct Figures {
     pub months: Vec<Period>,
     /// The days whose employee responses make every employee figure but the scorecard's.
     pub employee_window: EmployeeWindows,
+    /// What drives loyalty, for the company, each region and each site (metrics.md §11).
+    pub drivers: KeyDrivers,
     /// Active sites in byte order of site_id.
     pub sites: Vec<SiteFigures>,
     pub teams: Vec<TeamFigures>,

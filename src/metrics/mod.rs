@@ -3,6 +3,7 @@
 pub mod change;
 pub mod customer;
 pub mod distribution;
+pub mod drivers;
 pub mod employee;
 pub mod employee_window;
 pub mod funnel;

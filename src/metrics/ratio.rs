@@ -12,6 +12,11 @@ pub struct Ratio {
 }
 
 impl Ratio {
+    /// The numerator and (positive) denominator.
+    pub fn parts(self) -> (i128, i128) {
+        (self.num, self.den)
+    }
+
     /// `None` when the denominator is zero (the figure has no data).
     pub fn new(num: i128, den: i128) -> Option<Ratio> {
         match den.cmp(&0) {

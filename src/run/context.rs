@@ -145,6 +145,7 @@ impl<'a> JobRun<'a> {
                 compare: config.compare,
                 scorecard: &config.scorecard,
                 detailed: !self.options.exports_only,
+                drivers_min_n: config.drivers_min_n,
             },
         )?;
         querying.finish_and_clear();
