@@ -395,8 +395,13 @@ fn identical_inputs_give_byte_identical_exports() {
             &out,
         );
         assert!(output.status.success(), "{}", stderr(&output));
-        ["sites.csv", "scorecard.csv", "data_quality.csv"]
-            .map(|f| std::fs::read(out.join("comp-quarterly/2026-Q4").join(f)).unwrap())
+        [
+            "sites.csv",
+            "scorecard.csv",
+            "data_quality.csv",
+            "drivers.csv",
+        ]
+        .map(|f| std::fs::read(out.join("comp-quarterly/2026-Q4").join(f)).unwrap())
     };
     assert_eq!(run("a"), run("b"));
 }
@@ -446,5 +451,77 @@ fn the_employee_window_is_the_latest_wave_cut_at_the_period_end() {
     assert_eq!(
         columns("2026-09"),
         ["S1", "1", "", "2026-07-01", "2026-09-30"]
+    );
+}
+
+#[test]
+fn drivers_csv_reads_back_a_hand_made_decomposition() {
+    // Eight responses at S1 in a 2×2×2 design: confidence c, integrity i and pride p at
+    // ±1 (items 2 or 4), passion d = c·i·p, and loyalty × 3 = 9 + 2c + i + e with
+    // e = i·p: the four dimensions are orthogonal and e is orthogonal to them, so
+    // R²(confidence) = 4/6, R²(integrity) = 1/6, pride and passion explain nothing, and
+    // each importance is its own R² (R² = 5/6, shares 4/5 and 1/5).
+    let design = [
+        (1, 1, 1),
+        (1, 1, -1),
+        (1, -1, 1),
+        (1, -1, -1),
+        (-1, 1, 1),
+        (-1, 1, -1),
+        (-1, -1, 1),
+        (-1, -1, -1),
+    ];
+    let rows: Vec<String> = design
+        .iter()
+        .enumerate()
+        .map(|(k, &(c, i, p)): (usize, &(i64, i64, i64))| {
+            let d = c * i * p;
+            let y = 9 + 2 * c + i + i * p;
+            let loyalty = [(y + 2) / 3, (y + 1) / 3, y / 3].map(|v| v.to_string());
+            let item = |v: i64| (3 + v).to_string();
+            let att = [
+                item(c),
+                item(c),
+                item(i),
+                item(i),
+                item(p),
+                item(p),
+                item(d),
+                item(d),
+            ];
+            customer_row(
+                &format!("d{k}"),
+                "S1",
+                "2026-10-05 10:00:00",
+                "system",
+                [&loyalty[0], &loyalty[1], &loyalty[2]],
+                att.each_ref().map(String::as_str),
+                "9",
+                "NULL",
+            )
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    fixture(&data, &rows.join(" UNION ALL "), &employees());
+    let config = dir.path().join("xbrief.yaml");
+    std::fs::write(&config, format!("{TEST_CONFIG}drivers: {{ min_n: 8 }}\n")).unwrap();
+    let out = dir.path().join("out");
+    let output = exports_only(&config, "site-scorecards", "2026-10", &data, &out);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let drivers = std::fs::read_to_string(out.join("site-scorecards/2026-10/drivers.csv")).unwrap();
+    let ok = "8,0.8333,0.6667,0.1667,0.0000,0.0000,0.8000,0.2000,0.0000,0.0000,ok";
+    let none = "0,,,,,,,,,,insufficient_sample";
+    assert_eq!(
+        drivers,
+        format!(
+            "period_start,period_end,scope,scope_id,n,r2,importance_confidence,importance_integrity,importance_pride,importance_passion,share_confidence,share_integrity,share_pride,share_passion,status
+2026-10-01,2026-10-31,company,,{ok}
+2026-10-01,2026-10-31,region,Sud,{ok}
+2026-10-01,2026-10-31,region,Ελλάδα,{none}
+2026-10-01,2026-10-31,site,S1,{ok}
+2026-10-01,2026-10-31,site,S2,{none}
+"
+        )
     );
 }

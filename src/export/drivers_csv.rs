@@ -36,13 +36,10 @@ pub fn drivers_csv(figures: &Figures) -> Vec<u8> {
         .iter()
         .map(|d| ("company", String::new(), d))
         .chain(regions.into_iter().map(|(r, d)| ("region", r.clone(), d)))
-        .chain(
-            figures
-                .sites
-                .iter()
-                .zip(&key.sites)
-                .map(|(s, d)| ("site", s.info.site_id.clone(), d)),
-        );
+        .chain(figures.sites.iter().filter_map(|s| {
+            let id = &s.info.site_id;
+            key.sites.get(id).map(|d| ("site", id.clone(), d))
+        }));
     for (scope, id, drivers) in groups {
         let four = |values: Option<&[num_rational::BigRational]>| -> Vec<String> {
             (0..4)

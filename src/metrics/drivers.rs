@@ -49,7 +49,12 @@ impl Drivers {
     /// Each dimension's share of R² (none when R² is 0 or the status is not `ok`).
     pub fn shares(&self) -> Option<Vec<BigRational>> {
         let r2 = self.r2.as_ref().filter(|r| !r.is_zero())?;
-        Some(self.importance.iter().map(|i| i / r2).collect())
+        // I / R² without reducing (the values are compared and printed, never reduced)
+        let shares = self
+            .importance
+            .iter()
+            .map(|i| BigRational::new_raw(i.numer() * r2.denom(), i.denom() * r2.numer()));
+        Some(shares.collect())
     }
 
     /// The dimension with the largest importance (ties in the order of the dimensions).
@@ -134,14 +139,8 @@ fn determinant(mut m: Vec<Vec<BigInt>>) -> BigInt {
     sign * &m[size - 1][size - 1]
 }
 
-/// Shapley weight |S|!·(P − |S| − 1)!/P! of a subset of size `size`.
-fn weight(size: u32) -> BigRational {
-    let factorial = |n: u32| (1..=n).product::<u32>();
-    BigRational::new(
-        BigInt::from(factorial(size) * factorial(P as u32 - size - 1)),
-        BigInt::from(factorial(P as u32)),
-    )
-}
+/// 4! × the Shapley weight |S|!·(P − |S| − 1)!/P! of a subset of size |S|.
+const WEIGHTS_X24: [i64; P] = [6, 2, 2, 6];
 
 /// The key drivers of a group with these sums, computed when it has `min_n` responses.
 pub fn drivers(sums: &CustomerSums, min_n: u32) -> Drivers {
@@ -166,50 +165,84 @@ pub fn drivers(sums: &CustomerSums, min_n: u32) -> Drivers {
     if determinant(full).is_zero() {
         return failed(DriverStatus::Degenerate);
     }
-    // R² of every subset of the predictors, by bit mask
-    let r2: Vec<BigRational> = (0..1usize << P)
+    // For every subset S (a bit mask): det C_S and det M_S, so q_S = det M_S / det C_S
+    // (q_∅ = SST) and R²(S) = 1 − q_S / SST.
+    let subsets = 1usize << P;
+    let (dets, bordered): (Vec<BigInt>, Vec<BigInt>) = (0..subsets)
         .map(|mask| {
             if mask == 0 {
-                return BigRational::zero();
+                return (BigInt::one(), sst.clone());
             }
             let s: Vec<usize> = members(mask).collect();
             let c: Vec<Vec<BigInt>> = s
                 .iter()
                 .map(|&j| s.iter().map(|&k| m.c(j, k)).collect())
                 .collect();
-            let mut bordered = c.clone();
-            for (row, &j) in bordered.iter_mut().zip(&s) {
+            let mut b = c.clone();
+            for (row, &j) in b.iter_mut().zip(&s) {
                 row.push(m.cy(j));
             }
             let mut last: Vec<BigInt> = s.iter().map(|&j| m.cy(j)).collect();
             last.push(sst.clone());
-            bordered.push(last);
-            let denominator = determinant(c) * &sst;
-            BigRational::one() - BigRational::new(determinant(bordered), denominator)
+            b.push(last);
+            (determinant(c), determinant(b))
         })
+        .unzip();
+    // Every q_S over the common denominator D = Π det C_S (products before and after S):
+    // Iⱼ = Σ_S w(|S|)·(q_S − q_{S∪j}) / SST = Nⱼ / (24·SST·D), with integers only.
+    let mut before = vec![BigInt::one(); subsets + 1];
+    for t in 0..subsets {
+        before[t + 1] = &before[t] * &dets[t];
+    }
+    let mut after = vec![BigInt::one(); subsets + 1];
+    for t in (0..subsets).rev() {
+        after[t] = &after[t + 1] * &dets[t];
+    }
+    let scaled: Vec<BigInt> = (0..subsets)
+        .map(|t| &bordered[t] * &before[t] * &after[t + 1])
         .collect();
+    let denominator = BigInt::from(24) * &sst * &before[subsets];
     let importance = (0..P)
         .map(|j| {
-            (0..1usize << P)
+            let numerator = (0..subsets)
                 .filter(|mask| mask & (1 << j) == 0)
-                .map(|mask| weight(mask.count_ones()) * (&r2[mask | (1 << j)] - &r2[mask]))
-                .fold(BigRational::zero(), |sum, term| sum + term)
+                .map(|mask| {
+                    let weight = BigInt::from(WEIGHTS_X24[mask.count_ones() as usize]);
+                    weight * (&scaled[mask] - &scaled[mask | (1 << j)])
+                })
+                .fold(BigInt::zero(), |sum, term| sum + term);
+            BigRational::new_raw(numerator, denominator.clone())
         })
         .collect();
+    let full = subsets - 1;
+    let r2 = BigRational::new_raw(&sst * &dets[full] - &bordered[full], &sst * &dets[full]);
     Drivers {
         n: sums.drivers_n,
         status: DriverStatus::Ok,
-        r2: Some(r2[(1 << P) - 1].clone()),
+        r2: Some(r2),
         importance,
     }
 }
 
-/// Whose drivers a briefing used: the nearest group with status `ok`.
+/// Whose drivers a briefing used: the nearest group with status `ok`, or none (then the
+/// lowest dimension is the focus).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DriverSource<'a> {
     Site,
     Region(&'a str),
     Company,
+    None,
+}
+
+impl DriverSource<'_> {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DriverSource::Site => "site",
+            DriverSource::Region(_) => "region",
+            DriverSource::Company => "company",
+            DriverSource::None => "none",
+        }
+    }
 }
 
 /// The key drivers of a run: the company's, each region's and each active site's.
@@ -218,8 +251,8 @@ pub struct KeyDrivers {
     pub company: Option<Drivers>,
     /// By region name, in byte order.
     pub regions: Vec<(String, Drivers)>,
-    /// In the order of the run's sites (byte order of site_id).
-    pub sites: Vec<Drivers>,
+    /// By site_id.
+    pub sites: std::collections::HashMap<String, Drivers>,
 }
 
 impl KeyDrivers {
@@ -227,7 +260,7 @@ impl KeyDrivers {
     /// its region's, else the company's.
     pub fn nearest<'a>(
         &'a self,
-        site: usize,
+        site: &str,
         region: &'a str,
     ) -> Option<(DriverSource<'a>, &'a Drivers)> {
         let ok = |d: &&Drivers| d.status == DriverStatus::Ok;
@@ -248,6 +281,29 @@ impl KeyDrivers {
     }
 }
 
+/// The focus of a site or team with these dimension indices: the priority rule on the
+/// nearest drivers, or without any, the lowest dimension (ties in the order of the
+/// dimensions).
+pub fn focus<'a>(
+    key: &'a KeyDrivers,
+    site: &str,
+    region: &'a str,
+    indices: [Option<Ratio>; P],
+) -> Option<(Dimension, DriverSource<'a>)> {
+    if let Some((source, drivers)) = key.nearest(site, region) {
+        return priority(drivers, indices).map(|d| (d, source));
+    }
+    let mut lowest: Option<(usize, Ratio)> = None;
+    for (j, index) in indices.iter().enumerate() {
+        if let Some(index) = index
+            && lowest.is_none_or(|(_, l)| *index < l)
+        {
+            lowest = Some((j, *index));
+        }
+    }
+    lowest.map(|(j, _)| (Dimension::ALL[j], DriverSource::None))
+}
+
 /// The priority rule: the dimension with the largest importance × (100 − its index), ties
 /// in the order of the dimensions; a dimension without an index is skipped.
 pub fn priority(drivers: &Drivers, indices: [Option<Ratio>; P]) -> Option<Dimension> {
@@ -257,9 +313,11 @@ pub fn priority(drivers: &Drivers, indices: [Option<Ratio>; P]) -> Option<Dimens
             continue;
         };
         let (num, den) = index.parts();
-        let gap = BigRational::from_integer(BigInt::from(100))
-            - BigRational::new(BigInt::from(num), BigInt::from(den));
-        let value = importance * gap;
+        // I × (100 − d) with d = num / den, unreduced
+        let value = BigRational::new_raw(
+            importance.numer() * BigInt::from(100 * den - num),
+            importance.denom() * BigInt::from(den),
+        );
         if best.as_ref().is_none_or(|(_, b)| &value > b) {
             best = Some((j, value));
         }
@@ -267,14 +325,15 @@ pub fn priority(drivers: &Drivers, indices: [Option<Ratio>; P]) -> Option<Dimens
     best.map(|(j, _)| Dimension::ALL[j])
 }
 
-/// A rational written with `decimals` decimals, rounded half away from zero.
+/// A rational (its denominator positive) written with `decimals` decimals, rounded half
+/// away from zero.
 pub fn fixed(value: &BigRational, decimals: u32) -> String {
     let scale = BigInt::from(10).pow(decimals);
-    let scaled = value * BigRational::from_integer(scale.clone());
-    let magnitude = scaled.abs();
-    let half = BigRational::new(BigInt::one(), BigInt::from(2));
-    let rounded = (magnitude + half).floor().to_integer();
-    let negative = value.is_negative() && !rounded.is_zero();
+    let (num, den) = (value.numer(), value.denom());
+    let two = BigInt::from(2);
+    // round(|num| × scale / den) = ⌊(2·|num|·scale + den) / (2·den)⌋
+    let rounded = (&two * num.abs() * &scale + den) / (&two * den);
+    let negative = num.is_negative() && !rounded.is_zero();
     let whole = &rounded / &scale;
     let fraction = &rounded % &scale;
     let sign = if negative { "-" } else { "" };
@@ -349,10 +408,7 @@ mod tests {
         let drivers = drivers(&sums(&rows), 8);
         assert_eq!(drivers.status, DriverStatus::Ok);
         // SST = Σ(2c + i + e')² = 8·(4 + 1 + 1) = 48: R²(c) = 32/48, R²(i) = 8/48
-        assert_eq!(
-            drivers.importance,
-            vec![q(2, 3), q(1, 6), q(0, 1), q(0, 1)]
-        );
+        assert_eq!(drivers.importance, vec![q(2, 3), q(1, 6), q(0, 1), q(0, 1)]);
         assert_eq!(drivers.r2, Some(q(5, 6)));
         assert_eq!(drivers.shares().unwrap()[0], q(4, 5));
         assert_eq!(drivers.top(), Some(Dimension::Confidence));

@@ -143,10 +143,7 @@ impl Run<'_> {
                 &staging.join("data_quality.csv"),
                 &export::data_quality_csv(figures),
             )?,
-            write(
-                &staging.join("drivers.csv"),
-                &export::drivers_csv(figures),
-            )?,
+            write(&staging.join("drivers.csv"), &export::drivers_csv(figures))?,
         ];
         let scorecard_csv = export::scorecard_csv(figures, &config.sha256, &hashes.data_sha256);
         if self.job.job.scorecard_export {

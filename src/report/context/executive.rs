@@ -2,6 +2,7 @@
 //! regions, exceptions, touchpoints and data quality.
 
 use super::Common;
+use super::drivers::KeyDriversSection;
 use super::rows::{Tile, TouchpointRow, num};
 use crate::metrics::customer::{CustomerSums, RootCause};
 use crate::metrics::employee::Privacy;
@@ -39,6 +40,8 @@ pub struct ExecutiveContext<'a> {
     pub touchpoints: Vec<TouchpointRow>,
     pub quality: Vec<QualityRow>,
     pub excluded_reasons: Vec<ReasonRow>,
+    /// What drives loyalty across the company (metrics.md §11).
+    pub drivers: KeyDriversSection,
     pub charts: ExecutiveCharts,
 }
 
@@ -210,6 +213,7 @@ impl<'a> ExecutiveContext<'a> {
                     rows: w.count(*n as i128),
                 })
                 .collect(),
+            drivers: KeyDriversSection::new(&w, figures),
             charts: ExecutiveCharts::new(&w, figures, privacy, &compared),
         }
     }

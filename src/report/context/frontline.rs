@@ -2,9 +2,8 @@
 //! its engagement where the privacy rule allows.
 
 use super::Common;
-use super::rows::{hidden_teams, num};
+use super::rows::{Priority, hidden_teams, num};
 use crate::metrics::change::Changes;
-use crate::metrics::customer::Dimension;
 use crate::metrics::employee::Privacy;
 use crate::metrics::{Figures, SiteFigures, TeamFigures};
 use crate::plot::{Plot, Series};
@@ -44,12 +43,15 @@ pub struct TeamHeader {
     pub lead: String,
 }
 
-/// The weakest dimension of the team, against the company.
+/// The team's priority dimension (metrics.md §11), against the company, and whose key
+/// drivers chose it.
 #[derive(Debug, Serialize)]
 pub struct Focus {
     pub name: &'static str,
     pub team: String,
     pub company: String,
+    pub source: &'static str,
+    pub region: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -68,11 +70,7 @@ impl<'a> FrontlineContext<'a> {
     ) -> FrontlineContext<'a> {
         let w = Writer { catalog };
         let c = &team.customer;
-        let weakest = Dimension::ALL
-            .iter()
-            .filter_map(|d| c.dimension_index(*d).map(|v| (v, *d)))
-            .min_by(|a, b| a.0.cmp(&b.0))
-            .map(|(_, d)| d);
+        let priority = Priority::of(&w, figures, site, c);
         FrontlineContext {
             common,
             site: FrontlineSite {
@@ -93,10 +91,12 @@ impl<'a> FrontlineContext<'a> {
                 Some(Changes::of(c, &team.customer_prev, figures.min_n).ce_index),
             ),
             ce_n: w.count(c.ce_n),
-            focus: weakest.map(|d| Focus {
-                name: d.as_str(),
-                team: w.index(c.dimension_index(d)),
-                company: w.index(figures.company.customer.dimension_index(d)),
+            focus: priority.map(|p| Focus {
+                name: p.name,
+                team: w.index(c.dimension_index(p.dimension)),
+                company: w.index(figures.company.customer.dimension_index(p.dimension)),
+                source: p.source,
+                region: p.region,
             }),
             praised: w.praised(&team.voices),
             comments: w.comments(&team.voices.positive),

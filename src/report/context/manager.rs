@@ -3,7 +3,7 @@
 //! scorecard and its customers' voices.
 
 use super::Common;
-use super::rows::{CustomerRow, Tile, TouchpointRow, hidden_teams, num};
+use super::rows::{CustomerRow, Priority, Tile, TouchpointRow, hidden_teams, num};
 use super::scorecard::{ScorecardSection, attainment_chart};
 use crate::metrics::customer::Dimension;
 use crate::metrics::employee::{Element, Privacy};
@@ -25,6 +25,8 @@ pub struct ManagerContext<'a> {
     pub funnel_flag: &'static str,
     pub sustained_low: bool,
     pub dimensions: Vec<DimensionRow>,
+    /// The site's highest-priority dimension and whose key drivers chose it (metrics.md §11).
+    pub priority: Option<Priority>,
     pub ee_n: String,
     /// `None` when hidden by the privacy rule.
     pub ee_index: Option<String>,
@@ -180,6 +182,7 @@ impl<'a> ManagerContext<'a> {
             percentile_rank: site.percentile_rank.map(|r| r.round_text(0)),
             funnel_flag: site.funnel_flag.as_str(),
             sustained_low: site.sustained_low,
+            priority: Priority::of(&w, figures, site, c),
             dimensions: Dimension::ALL
                 .iter()
                 .map(|d| DimensionRow {

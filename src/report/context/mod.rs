@@ -3,6 +3,7 @@
 //! A context only ever holds its own scope's figures and company or region aggregates,
 //! privacy already applied, and its charts as typed plots.
 
+mod drivers;
 mod executive;
 mod frontline;
 mod hr;

@@ -1,7 +1,8 @@
 //! Rows and tiles that more than one audience shows.
 
 use crate::metrics::change::ChangeFlag;
-use crate::metrics::customer::{CustomerSums, RootCause};
+use crate::metrics::customer::{CustomerSums, Dimension, RootCause};
+use crate::metrics::drivers::{self, DriverSource};
 use crate::metrics::employee::Privacy;
 use crate::metrics::ratio::Ratio;
 use crate::metrics::{Figures, GroupSums, SiteFigures, TeamFigures};
@@ -123,4 +124,42 @@ pub fn hidden_teams<'a>(
 /// A value as a chart plots it.
 pub fn num(value: Option<Ratio>) -> Option<f64> {
     value.map(Ratio::to_f64)
+}
+
+/// The dimension to work on first (metrics.md §11's priority rule), and whose key drivers
+/// chose it: `site`, `region` (named), `company`, or `none` (the lowest dimension).
+#[derive(Debug, Serialize)]
+pub struct Priority {
+    #[serde(skip)]
+    pub dimension: Dimension,
+    pub name: &'static str,
+    pub source: &'static str,
+    pub region: String,
+}
+
+impl Priority {
+    /// The priority of a group of `site` with these customer sums (the site's or a team's).
+    pub fn of(
+        w: &Writer,
+        figures: &Figures,
+        site: &SiteFigures,
+        sums: &CustomerSums,
+    ) -> Option<Priority> {
+        let indices = Dimension::ALL.map(|d| sums.dimension_index(d));
+        let (dimension, source) = drivers::focus(
+            &figures.drivers,
+            &site.info.site_id,
+            &site.info.region,
+            indices,
+        )?;
+        Some(Priority {
+            dimension,
+            name: dimension.as_str(),
+            source: source.as_str(),
+            region: match source {
+                DriverSource::Region(region) => w.name(region),
+                _ => String::new(),
+            },
+        })
+    }
 }
