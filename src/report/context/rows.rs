@@ -133,6 +133,8 @@ pub struct Priority {
     #[serde(skip)]
     pub dimension: Dimension,
     pub name: &'static str,
+    /// The dimension that moves loyalty most in those drivers (none without drivers).
+    pub driver: Option<&'static str>,
     pub source: &'static str,
     pub region: String,
 }
@@ -152,9 +154,13 @@ impl Priority {
             &site.info.region,
             indices,
         )?;
+        let nearest = figures
+            .drivers
+            .nearest(&site.info.site_id, &site.info.region);
         Some(Priority {
             dimension,
             name: dimension.as_str(),
+            driver: nearest.and_then(|(_, d)| d.top()).map(Dimension::as_str),
             source: source.as_str(),
             region: match source {
                 DriverSource::Region(region) => w.name(region),
