@@ -19,6 +19,7 @@ WITH located AS (
         CASE WHEN k.detailed THEN c.touchpoint END AS touchpoint,
         c.invited_by = 'system' AS system_invited,
         k.interval_idx,
+        coalesce(k.moments, false) AS moments,
         -- TRY_CAST: an excluded row may hold any number; valid items are whole and in scale
         TRY_CAST(c.sat AS INTEGER) AS sat,
         TRY_CAST(c.recommend AS INTEGER) AS recommend,
@@ -62,19 +63,19 @@ classified AS (
         END AS class  -- 1 fully engaged, 2 engaged, 3 not engaged, 4 actively disengaged
     FROM counted
 ),
--- The key-driver scores (metrics.md §11) of a complete response with all four dimensions
--- answered: y = loyalty × 3, and each dimension × 2; NULL for every other row.
+-- The key-driver profile (metrics.md §11) of a complete response of the reported period
+-- with all four dimensions answered: loyalty × 3 and each dimension × 2 coded in one
+-- integer, base 16 (each is at most 15), and listed per group: the moment sums follow from
+-- them exactly, for one aggregate instead of twenty-one.
 driven AS (
     SELECT *,
-        CASE WHEN complete AND conf_k > 0 AND integ_k > 0 AND pride_k > 0 AND pass_k > 0 THEN loyalty_s END AS dy,
-        CASE WHEN complete AND conf_k > 0 AND integ_k > 0 AND pride_k > 0 AND pass_k > 0
-             THEN (coalesce(conf1, 0) + coalesce(conf2, 0)) * (2 // conf_k) END AS dc,
-        CASE WHEN complete AND conf_k > 0 AND integ_k > 0 AND pride_k > 0 AND pass_k > 0
-             THEN (coalesce(integ1, 0) + coalesce(integ2, 0)) * (2 // integ_k) END AS di,
-        CASE WHEN complete AND conf_k > 0 AND integ_k > 0 AND pride_k > 0 AND pass_k > 0
-             THEN (coalesce(pride1, 0) + coalesce(pride2, 0)) * (2 // pride_k) END AS dp,
-        CASE WHEN complete AND conf_k > 0 AND integ_k > 0 AND pride_k > 0 AND pass_k > 0
-             THEN (coalesce(pass1, 0) + coalesce(pass2, 0)) * (2 // pass_k) END AS ds
+        CASE WHEN moments AND complete AND conf_k > 0 AND integ_k > 0 AND pride_k > 0 AND pass_k > 0
+             THEN (((loyalty_s * 16
+                     + (coalesce(conf1, 0) + coalesce(conf2, 0)) * (2 // conf_k)) * 16
+                     + (coalesce(integ1, 0) + coalesce(integ2, 0)) * (2 // integ_k)) * 16
+                     + (coalesce(pride1, 0) + coalesce(pride2, 0)) * (2 // pride_k)) * 16
+                     + (coalesce(pass1, 0) + coalesce(pass2, 0)) * (2 // pass_k)
+        END::INTEGER AS driver_profile
     FROM classified
 ),
 -- Each row's contribution to every sum, as a number (NULL counts as 0), so the aggregate is
@@ -108,21 +109,15 @@ contributions AS (
         (root_cause = 'people')::INTEGER AS root_cause_people,
         (root_cause = 'product')::INTEGER AS root_cause_product,
         (root_cause = 'process')::INTEGER AS root_cause_process,
-        -- the key-driver moments: count, sums, squares and cross products
-        (dy IS NOT NULL)::INTEGER AS drivers_n,
-        dy AS drivers_y, dy * dy AS drivers_yy,
-        dc AS drivers_c, di AS drivers_i, dp AS drivers_p, ds AS drivers_s,
-        dc * dc AS drivers_cc, dc * di AS drivers_ci, dc * dp AS drivers_cp, dc * ds AS drivers_cs,
-        di * di AS drivers_ii, di * dp AS drivers_ip, di * ds AS drivers_is,
-        dp * dp AS drivers_pp, dp * ds AS drivers_ps, ds * ds AS drivers_ss,
-        dc * dy AS drivers_cy, di * dy AS drivers_iy, dp * dy AS drivers_py, ds * dy AS drivers_sy
+        driver_profile
     FROM driven
 )
 SELECT
     reason, site_id, team_id, touchpoint, system_invited, interval_idx,
     list(excluded_id) FILTER (WHERE reason IS NOT NULL) AS excluded_ids,
     max(responded_at) AS newest_responded_at,
+    list(driver_profile) FILTER (WHERE driver_profile IS NOT NULL) AS driver_profiles,
     sum(COLUMNS(* EXCLUDE (reason, site_id, team_id, touchpoint, system_invited, interval_idx,
-                           excluded_id, responded_at)))::BIGINT
+                           excluded_id, responded_at, driver_profile)))::BIGINT
 FROM contributions
 GROUP BY reason, site_id, team_id, touchpoint, system_invited, interval_idx;

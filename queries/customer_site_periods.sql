@@ -3,7 +3,7 @@
 -- site, region and company figure (those are sums of sites) and of the scorecard.
 WITH site_intervals AS (
     SELECT site_id, system_invited, interval_idx,
-           sum(COLUMNS(* EXCLUDE (reason, excluded_ids, site_id, team_id, touchpoint, system_invited,
+           sum(COLUMNS(* EXCLUDE (reason, excluded_ids, driver_profiles, site_id, team_id, touchpoint, system_invited,
                                   interval_idx, newest_responded_at)))
     FROM customer_intervals
     WHERE reason IS NULL AND interval_idx IS NOT NULL

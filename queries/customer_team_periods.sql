@@ -1,7 +1,7 @@
 -- Customer sums per team and detailed period (the current and previous one). A team_id
 -- unknown to the teams export, or of another site, counts for its site but for no team.
 SELECT p.period_key, c.site_id, t.team_id,
-       sum(COLUMNS(c.* EXCLUDE (reason, excluded_ids, site_id, team_id, touchpoint, system_invited,
+       sum(COLUMNS(c.* EXCLUDE (reason, excluded_ids, driver_profiles, site_id, team_id, touchpoint, system_invited,
                                 interval_idx, newest_responded_at)))::BIGINT
 FROM customer_intervals c
 JOIN period_intervals p ON p.interval_idx = c.interval_idx AND p.detailed

@@ -20,6 +20,8 @@ pub struct NamedPeriod {
     pub trend_only: bool,
     /// Summed for the employee export only (the employee window's candidate quarters).
     pub employee_only: bool,
+    /// The key-driver profiles are counted over it (the reported period only).
+    pub moments: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -57,7 +59,7 @@ pub fn install(
     boundaries.sort();
     boundaries.dedup();
     connection.execute_batch(
-        "CREATE OR REPLACE TEMP TABLE calendar_slots (slot BIGINT, interval_idx SMALLINT, detailed BOOLEAN);
+        "CREATE OR REPLACE TEMP TABLE calendar_slots (slot BIGINT, interval_idx SMALLINT, detailed BOOLEAN, moments BOOLEAN);
          CREATE OR REPLACE TEMP TABLE period_intervals (period_key VARCHAR, interval_idx SMALLINT, detailed BOOLEAN,
              trend_only BOOLEAN, employee_only BOOLEAN);
          CREATE OR REPLACE TEMP TABLE period_ranges (period_key VARCHAR, start_day DATE, end_day DATE);",
@@ -75,12 +77,23 @@ pub fn install(
             .iter()
             .any(|p| p.detailed && p.start <= day && day < p.end)
     };
+    let moments = |day: NaiveDate| {
+        periods
+            .iter()
+            .any(|p| p.moments && p.start <= day && day < p.end)
+    };
     {
         let mut slots = connection.appender("calendar_slots")?;
         for (index, window) in starts.windows(2).enumerate() {
             let interval_detailed = detailed(boundaries[index]);
+            let interval_moments = moments(boundaries[index]);
             for slot in window[0]..window[1] {
-                slots.append_row(params![slot, index as i16, interval_detailed])?;
+                slots.append_row(params![
+                    slot,
+                    index as i16,
+                    interval_detailed,
+                    interval_moments
+                ])?;
             }
         }
     }

@@ -83,13 +83,13 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
     let disclosure = disclosure(&sites, &regions, privacy);
     let company = sum_groups(sites.iter().map(|s| &s.sums));
     let key_drivers = KeyDrivers {
-        company: Some(drivers(&company.customer, request.drivers_min_n)),
+        company: Some(drivers(&company.drivers, request.drivers_min_n)),
         regions: regions
             .iter()
             .map(|r| {
                 (
                     r.region.clone(),
-                    drivers(&r.sums.customer, request.drivers_min_n),
+                    drivers(&r.sums.drivers, request.drivers_min_n),
                 )
             })
             .collect(),
@@ -136,7 +136,7 @@ fn site_drivers(sites: &[SiteFigures], min_n: u32) -> HashMap<String, Drivers> {
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|s| (s.info.site_id.clone(), drivers(&s.sums.customer, min_n)))
+                        .map(|s| (s.info.site_id.clone(), drivers(&s.sums.drivers, min_n)))
                         .collect::<Vec<_>>()
                 })
             })

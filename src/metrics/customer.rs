@@ -11,9 +11,6 @@ integer_sums!(
         confidence_x2, confidence_n, integrity_x2, integrity_n, pride_x2, pride_n, passion_x2, passion_n,
         nps_n, promoters, detractors, root_cause_n, root_cause_policy, root_cause_people,
         root_cause_product, root_cause_process,
-        drivers_n, drivers_y, drivers_yy, drivers_c, drivers_i, drivers_p, drivers_s,
-        drivers_cc, drivers_ci, drivers_cp, drivers_cs, drivers_ii, drivers_ip, drivers_is,
-        drivers_pp, drivers_ps, drivers_ss, drivers_cy, drivers_iy, drivers_py, drivers_sy,
     }
 );
 

@@ -7,7 +7,8 @@
 //! R²(S) = 1 − det M / (det C · SST): two integer determinants per subset (fraction-free
 //! Gaussian elimination), and rationals only for the final sums.
 
-use super::customer::{CustomerSums, Dimension};
+use super::customer::Dimension;
+use super::driver_moments::DriverMoments;
 use super::ratio::Ratio;
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -81,21 +82,15 @@ struct Moments {
 }
 
 impl Moments {
-    fn of(s: &CustomerSums) -> Moments {
+    fn of(s: &DriverMoments) -> Moments {
         let b = BigInt::from;
-        let xx = [
-            [s.drivers_cc, s.drivers_ci, s.drivers_cp, s.drivers_cs],
-            [s.drivers_ci, s.drivers_ii, s.drivers_ip, s.drivers_is],
-            [s.drivers_cp, s.drivers_ip, s.drivers_pp, s.drivers_ps],
-            [s.drivers_cs, s.drivers_is, s.drivers_ps, s.drivers_ss],
-        ];
         Moments {
-            n: b(s.drivers_n),
-            y: b(s.drivers_y),
-            yy: b(s.drivers_yy),
-            x: [s.drivers_c, s.drivers_i, s.drivers_p, s.drivers_s].map(b),
-            xx: xx.map(|row| row.map(b)),
-            xy: [s.drivers_cy, s.drivers_iy, s.drivers_py, s.drivers_sy].map(b),
+            n: b(s.n),
+            y: b(s.y),
+            yy: b(s.yy),
+            x: s.x.map(b),
+            xx: s.xx.map(|row| row.map(b)),
+            xy: s.xy.map(b),
         }
     }
 
@@ -143,14 +138,14 @@ fn determinant(mut m: Vec<Vec<BigInt>>) -> BigInt {
 const WEIGHTS_X24: [i64; P] = [6, 2, 2, 6];
 
 /// The key drivers of a group with these sums, computed when it has `min_n` responses.
-pub fn drivers(sums: &CustomerSums, min_n: u32) -> Drivers {
+pub fn drivers(sums: &DriverMoments, min_n: u32) -> Drivers {
     let failed = |status| Drivers {
-        n: sums.drivers_n,
+        n: sums.n,
         status,
         r2: None,
         importance: Vec::new(),
     };
-    if sums.drivers_n < i64::from(min_n.max(1)) {
+    if sums.n < i64::from(min_n.max(1)) {
         return failed(DriverStatus::InsufficientSample);
     }
     let m = Moments::of(sums);
@@ -217,7 +212,7 @@ pub fn drivers(sums: &CustomerSums, min_n: u32) -> Drivers {
     let full = subsets - 1;
     let r2 = BigRational::new_raw(&sst * &dets[full] - &bordered[full], &sst * &dets[full]);
     Drivers {
-        n: sums.drivers_n,
+        n: sums.n,
         status: DriverStatus::Ok,
         r2: Some(r2),
         importance,
@@ -351,31 +346,11 @@ pub fn fixed(value: &BigRational, decimals: u32) -> String {
 mod tests {
     use super::*;
 
-    /// The sums of responses given as (loyalty × 3, [dimension × 2; 4]).
-    fn sums(rows: &[(i64, [i64; 4])]) -> CustomerSums {
-        let mut s = CustomerSums::default();
-        for &(y, [c, i, p, d]) in rows {
-            s.drivers_n += 1;
-            s.drivers_y += y;
-            s.drivers_yy += y * y;
-            s.drivers_c += c;
-            s.drivers_i += i;
-            s.drivers_p += p;
-            s.drivers_s += d;
-            s.drivers_cc += c * c;
-            s.drivers_ci += c * i;
-            s.drivers_cp += c * p;
-            s.drivers_cs += c * d;
-            s.drivers_ii += i * i;
-            s.drivers_ip += i * p;
-            s.drivers_is += i * d;
-            s.drivers_pp += p * p;
-            s.drivers_ps += p * d;
-            s.drivers_ss += d * d;
-            s.drivers_cy += c * y;
-            s.drivers_iy += i * y;
-            s.drivers_py += p * y;
-            s.drivers_sy += d * y;
+    /// The moments of responses given as (loyalty × 3, [dimension × 2; 4]).
+    fn sums(rows: &[(i64, [i64; 4])]) -> DriverMoments {
+        let mut s = DriverMoments::default();
+        for &(y, x) in rows {
+            s.add_response(y, x, 1);
         }
         s
     }

@@ -4,6 +4,7 @@ use super::change::{ChangeFlag, Changes};
 use super::customer::CustomerSums;
 use super::disclosure::Disclosure;
 use super::distribution::Distribution;
+use super::driver_moments::DriverMoments;
 use super::drivers::KeyDrivers;
 use super::employee::EmployeeSums;
 use super::employee_window::EmployeeWindows;
@@ -47,6 +48,8 @@ pub struct GroupSums {
     pub customer_last_year: CustomerSums,
     pub employee: EmployeeSums,
     pub employee_prev: EmployeeSums,
+    /// The key-driver moments of the period (metrics.md §11).
+    pub drivers: DriverMoments,
 }
 
 impl GroupSums {

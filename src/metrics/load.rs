@@ -3,6 +3,7 @@
 //! and financials; the active sites; and the data quality of what was read.
 
 use super::customer::CustomerSums;
+use super::driver_moments::DriverMoments;
 use super::employee::EmployeeSums;
 use super::figures::{Financials, SiteInfo};
 use super::periods::PeriodKey;
@@ -22,6 +23,8 @@ pub struct SiteSums {
     employee: BySite<EmployeeSums>,
     /// The reported period's financials.
     financials: HashMap<String, Financials>,
+    /// The reported period's key-driver moments.
+    drivers: HashMap<String, DriverMoments>,
 }
 
 /// The period key of a row; rows of keys this run did not name are none of its business.
@@ -86,7 +89,27 @@ impl SiteSums {
             .filter(|(key, ..)| *key == Some(PeriodKey::Current))
             .map(|(_, site, financials)| (site, financials))
             .collect();
+        for (site, profiles) in engine.query("customer_driver_profiles", [], |row| {
+            Ok((
+                row.get::<_, String>("site_id")?,
+                row.get::<_, duckdb::types::Value>("driver_profiles")?,
+            ))
+        })? {
+            let moments = sums.drivers.entry(site).or_default();
+            if let duckdb::types::Value::List(profiles) = profiles {
+                for profile in profiles {
+                    if let duckdb::types::Value::Int(code) = profile {
+                        moments.add_profile(code.into(), 1);
+                    }
+                }
+            }
+        }
         Ok(sums)
+    }
+
+    /// A site's key-driver moments of the reported period.
+    pub fn drivers(&self, site: &str) -> DriverMoments {
+        self.drivers.get(site).copied().unwrap_or_default()
     }
 
     /// A site's customer sums of one period: system-invited, staff-invited.

@@ -3,6 +3,7 @@
 pub mod change;
 pub mod customer;
 pub mod distribution;
+pub mod driver_moments;
 pub mod drivers;
 pub mod employee;
 pub mod employee_window;

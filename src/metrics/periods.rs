@@ -121,6 +121,7 @@ impl RunPeriods {
                 detailed,
                 trend_only,
                 employee_only: false,
+                moments: key == PeriodKey::Current,
             };
         let mut periods = vec![
             named(PeriodKey::Current, self.period, detailed, false),
@@ -147,6 +148,7 @@ impl RunPeriods {
                 detailed: false,
                 trend_only: false,
                 employee_only: true,
+                moments: false,
             });
         }
         periods

@@ -38,6 +38,7 @@ pub fn sum_groups<'a>(groups: impl Iterator<Item = &'a GroupSums>) -> GroupSums 
         total.customer_last_year.add(&g.customer_last_year);
         total.employee.add(&g.employee);
         total.employee_prev.add(&g.employee_prev);
+        total.drivers.add(&g.drivers);
     }
     total
 }

@@ -28,6 +28,7 @@ pub fn site_figures(
         customer_last_year: sums.customer(PeriodKey::LastYear, id),
         employee: sums.employee(windows.current.key, id),
         employee_prev: sums.employee(windows.previous.key, id),
+        drivers: sums.drivers(id),
     };
     let trend = (0..TREND_MONTHS)
         .map(|m| {
