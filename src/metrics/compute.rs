@@ -55,10 +55,14 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
         &periods.named(request.detailed),
     )?;
     one_pass(engine)?;
-    let sums = SiteSums::load(engine)?;
+    let responses = employee_window::quarter_responses(engine)?;
     let employee_window = employee_window::choose(&periods, |i| {
-        sums.employee_responses(PeriodKey::EmployeeQuarter(i))
+        responses
+            .get(&PeriodKey::EmployeeQuarter(i))
+            .copied()
+            .unwrap_or(0)
     });
+    let sums = SiteSums::load(engine, &employee_window)?;
     let privacy = Privacy {
         min_group_size: request.min_group_size.into(),
     };

@@ -72,13 +72,17 @@ pub fn add_detail(exports: &Exports, figures: &mut Figures) -> Result<(), Engine
         }
     }
     let mut team_employee: HashMap<String, EmployeeSums> = HashMap::new();
-    for (key, team, sums) in engine.query("employee_team_periods", [], |row| {
-        Ok((
-            key(row)?,
-            row.get::<_, Option<String>>("team_id")?,
-            EmployeeSums::from_row(row)?,
-        ))
-    })? {
+    for (key, team, sums) in engine.query(
+        "employee_team_periods",
+        [figures.employee_window.keys()],
+        |row| {
+            Ok((
+                key(row)?,
+                row.get::<_, Option<String>>("team_id")?,
+                EmployeeSums::from_row(row)?,
+            ))
+        },
+    )? {
         if let Some(team) = team.filter(|_| key == Some(figures.employee_window.current.key)) {
             team_employee.insert(team, sums);
         }

@@ -3,7 +3,9 @@
 //! their changes are against the wave before.
 
 use super::periods::{EMPLOYEE_QUARTERS, PeriodKey, RunPeriods, WINDOW_QUARTERS};
+use crate::data::engine::{Engine, EngineError};
 use chrono::NaiveDate;
+use std::collections::HashMap;
 
 /// Days `[start, end)` whose employee responses make a run's employee figures, and the
 /// period key they were summed under.
@@ -25,6 +27,31 @@ impl EmployeeWindow {
 pub struct EmployeeWindows {
     pub current: EmployeeWindow,
     pub previous: EmployeeWindow,
+}
+
+impl EmployeeWindows {
+    /// Both windows' period keys, as a bound list for the SQL.
+    pub fn keys(&self) -> duckdb::types::Value {
+        duckdb::types::Value::List(
+            [self.current.key, self.previous.key]
+                .map(|k| duckdb::types::Value::Text(k.name()))
+                .to_vec(),
+        )
+    }
+}
+
+/// Valid employee responses of every site per candidate quarter, from the one pass.
+pub fn quarter_responses(engine: &Engine) -> Result<HashMap<PeriodKey, i128>, EngineError> {
+    let rows = engine.query("employee_quarter_responses", [], |row| {
+        Ok((
+            PeriodKey::parse(&row.get::<_, String>("period_key")?),
+            row.get::<_, i64>("responses")?,
+        ))
+    })?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(key, n)| Some((key?, i128::from(n))))
+        .collect())
 }
 
 /// Chooses the windows from the company-wide count of valid employee responses of each

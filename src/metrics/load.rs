@@ -5,6 +5,7 @@
 use super::customer::CustomerSums;
 use super::driver_moments::DriverMoments;
 use super::employee::EmployeeSums;
+use super::employee_window::EmployeeWindows;
 use super::figures::{Financials, SiteInfo};
 use super::periods::PeriodKey;
 use super::quality::{ExcludedRow, Quality};
@@ -33,7 +34,8 @@ fn key(row: &duckdb::Row<'_>) -> duckdb::Result<Option<PeriodKey>> {
 }
 
 impl SiteSums {
-    pub fn load(engine: &Engine) -> Result<SiteSums, EngineError> {
+    /// The sums of the one pass, employee sums for the chosen `windows`.
+    pub fn load(engine: &Engine, windows: &EmployeeWindows) -> Result<SiteSums, EngineError> {
         let mut sums = SiteSums::default();
         for (key, site, system, customer) in engine.query("customer_site_periods", [], |row| {
             Ok((
@@ -63,7 +65,7 @@ impl SiteSums {
             .filter_map(|(key, site, month)| Some(((key?, site), month)))
             .collect();
         sums.employee = engine
-            .query("employee_site_periods", [], |row| {
+            .query("employee_site_periods", [windows.keys()], |row| {
                 Ok((
                     key(row)?,
                     row.get::<_, String>("site_id")?,
@@ -138,15 +140,6 @@ impl SiteSums {
             .get(&(key, site.to_string()))
             .copied()
             .unwrap_or_default()
-    }
-
-    /// Valid employee responses of every site in one period.
-    pub fn employee_responses(&self, key: PeriodKey) -> i128 {
-        self.employee
-            .iter()
-            .filter(|((k, _), _)| *k == key)
-            .map(|(_, sums)| sums.n_valid)
-            .sum()
     }
 
     pub fn financials(&self, site: &str) -> Option<Financials> {
