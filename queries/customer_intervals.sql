@@ -63,6 +63,17 @@ classified AS (
         END AS class  -- 1 fully engaged, 2 engaged, 3 not engaged, 4 actively disengaged
     FROM counted
 ),
+-- Each scaled score once (DuckDB does not share a repeated expression between columns):
+-- attachment × 168 of a complete response, each dimension × 2 where answered.
+scored AS (
+    SELECT *,
+        CASE WHEN complete THEN att_s * (168 // att_k) END AS attachment_scaled,
+        CASE WHEN conf_k > 0 THEN (coalesce(conf1, 0) + coalesce(conf2, 0)) * (2 // conf_k) END AS conf_x2,
+        CASE WHEN integ_k > 0 THEN (coalesce(integ1, 0) + coalesce(integ2, 0)) * (2 // integ_k) END AS integ_x2,
+        CASE WHEN pride_k > 0 THEN (coalesce(pride1, 0) + coalesce(pride2, 0)) * (2 // pride_k) END AS pride_x2,
+        CASE WHEN pass_k > 0 THEN (coalesce(pass1, 0) + coalesce(pass2, 0)) * (2 // pass_k) END AS pass_x2
+    FROM classified
+),
 -- The key-driver profile (metrics.md §11) of a complete response of the reported period
 -- with all four dimensions answered: loyalty × 3 and each dimension × 2 coded in one
 -- integer, base 16 (each is at most 15), and listed per group: the moment sums follow from
@@ -70,13 +81,9 @@ classified AS (
 driven AS (
     SELECT *,
         CASE WHEN moments AND complete AND conf_k > 0 AND integ_k > 0 AND pride_k > 0 AND pass_k > 0
-             THEN (((loyalty_s * 16
-                     + (coalesce(conf1, 0) + coalesce(conf2, 0)) * (2 // conf_k)) * 16
-                     + (coalesce(integ1, 0) + coalesce(integ2, 0)) * (2 // integ_k)) * 16
-                     + (coalesce(pride1, 0) + coalesce(pride2, 0)) * (2 // pride_k)) * 16
-                     + (coalesce(pass1, 0) + coalesce(pass2, 0)) * (2 // pass_k)
+             THEN (((loyalty_s * 16 + conf_x2) * 16 + integ_x2) * 16 + pride_x2) * 16 + pass_x2
         END::INTEGER AS driver_profile
-    FROM classified
+    FROM scored
 ),
 -- Each row's contribution to every sum, as a number (NULL counts as 0), so the aggregate is
 -- a plain sum per column.
@@ -85,21 +92,21 @@ contributions AS (
         reason, site_id, team_id, touchpoint, system_invited, interval_idx, excluded_id, responded_at,
         1 AS n_valid,
         complete::INTEGER AS ce_n,
-        CASE WHEN complete THEN att_s * (168 // att_k) END AS attachment_x168,
+        attachment_scaled AS attachment_x168,
         -- Σx² for the change test (metrics.md §10)
-        CASE WHEN complete THEN (att_s * (168 // att_k)) * (att_s * (168 // att_k)) END AS attachment_x168_squared,
+        attachment_scaled * attachment_scaled AS attachment_x168_squared,
         (class = 1)::INTEGER AS fully_engaged,
         (class = 2)::INTEGER AS engaged,
         (class = 3)::INTEGER AS not_engaged,
         (class = 4)::INTEGER AS actively_disengaged,
         (complete AND sat = 5 AND recommend = 5 AND repurchase = 5)::INTEGER AS top_box,
-        CASE WHEN conf_k > 0 THEN (coalesce(conf1, 0) + coalesce(conf2, 0)) * (2 // conf_k) END AS confidence_x2,
+        conf_x2 AS confidence_x2,
         (conf_k > 0)::INTEGER AS confidence_n,
-        CASE WHEN integ_k > 0 THEN (coalesce(integ1, 0) + coalesce(integ2, 0)) * (2 // integ_k) END AS integrity_x2,
+        integ_x2 AS integrity_x2,
         (integ_k > 0)::INTEGER AS integrity_n,
-        CASE WHEN pride_k > 0 THEN (coalesce(pride1, 0) + coalesce(pride2, 0)) * (2 // pride_k) END AS pride_x2,
+        pride_x2,
         (pride_k > 0)::INTEGER AS pride_n,
-        CASE WHEN pass_k > 0 THEN (coalesce(pass1, 0) + coalesce(pass2, 0)) * (2 // pass_k) END AS passion_x2,
+        pass_x2 AS passion_x2,
         (pass_k > 0)::INTEGER AS passion_n,
         (ltr IS NOT NULL)::INTEGER AS nps_n,
         (ltr >= 9)::INTEGER AS promoters,
