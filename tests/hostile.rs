@@ -31,6 +31,28 @@ fn customers_saying(comments: &[&str]) -> String {
         .join(" UNION ALL ")
 }
 
+/// The fixture's exports (ten satisfied customers at S1, one employee at S2) with these
+/// rows (SQL tuples) as the sites export.
+fn exports_with_sites(data: &Path, sites: &str) {
+    fixture(
+        data,
+        &customers_saying(&["ok"; 10]),
+        &an_employee("S2", "T2"),
+    );
+    sites_export(data, sites);
+}
+
+/// Replaces the sites export with these rows (SQL tuples).
+fn sites_export(data: &Path, rows: &str) {
+    parquet(
+        &data.join("sites.parquet"),
+        &format!(
+            "SELECT * FROM (VALUES {rows}) t(site_id, site_name, region, country, locale,
+             manager_id, manager_name, manager_email, bonus_target, active)"
+        ),
+    );
+}
+
 /// One employee response at a site's team, every item 4.
 fn an_employee(site: &str, team: &str) -> String {
     employee_row(
@@ -82,12 +104,11 @@ fn comments_and_names_from_the_data_show_as_text_and_forge_no_block() {
     let employee = an_employee("S2", "T2");
     fixture(&data, &customers_saying(&comments), &employee);
     // S1's name holds a placeholder, a line break and a heading; its region a cell break
-    parquet(
-        &data.join("sites.parquet"),
-        "SELECT * FROM (VALUES
+    sites_export(
+        &data,
+        "
             ('S1', 'Café {Nord}' || chr(10) || '## Forged site', 'Sud | Forged', 'FR', 'fr', 'M1', 'Léa Martin', 'lea@example.fr', 2000.26, true),
-            ('S2', 'Κατάστημα Αθήνα', 'Ελλάδα', 'GR', 'el', 'M2', 'Νίκος Παπαδόπουλος', 'nikos@example.gr', NULL, true))
-         t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)",
+            ('S2', 'Κατάστημα Αθήνα', 'Ελλάδα', 'GR', 'el', 'M2', 'Νίκος Παπαδόπουλος', 'nikos@example.gr', NULL, true)",
     );
     let out = dir.path().join("out");
     let output = run_job(&data, &out, "site-scorecards", "2026-10", &[]);
@@ -204,14 +225,11 @@ fn a_response_naming_another_sites_team_speaks_for_its_own_site_only() {
 fn names_that_look_like_formulas_reach_the_csv_files_as_text() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let employee = an_employee("S2", "T2");
-    fixture(&data, &customers_saying(&["ok"; 10]), &employee);
-    parquet(
-        &data.join("sites.parquet"),
-        r#"SELECT * FROM (VALUES
+    exports_with_sites(
+        &data,
+        r#"
             ('S1', '=HYPERLINK("https://evil.example/x","Paris")', '+cmd|'' /C calc''!A0', 'FR', 'fr', '@SUM(1+1)', 'Léa Martin', 'lea@example.fr', 2000.26, true),
-            ('S2', 'Κατάστημα Αθήνα', 'Ελλάδα', 'GR', 'el', 'M2', 'Νίκος', 'nikos@example.gr', NULL, true))
-         t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)"#,
+            ('S2', 'Κατάστημα Αθήνα', 'Ελλάδα', 'GR', 'el', 'M2', 'Νίκος', 'nikos@example.gr', NULL, true)"#,
     );
     let out = dir.path().join("out");
     let output = run_job(
@@ -263,14 +281,11 @@ fn a_remote_export_path_is_refused_before_the_engine_sees_it() {
 fn resend_meets_the_allowed_domains_as_a_run_does() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let employee = an_employee("S2", "T2");
-    fixture(&data, &customers_saying(&["ok"; 10]), &employee);
-    parquet(
-        &data.join("sites.parquet"),
-        "SELECT * FROM (VALUES
+    exports_with_sites(
+        &data,
+        "
             ('S1', 'Boutique Lyon', 'Sud', 'FR', 'fr', 'M1', 'Léa Martin', 'boss@evil.example', 2000.26, true),
-            ('S2', 'Κατάστημα Αθήνα', 'Ελλάδα', 'GR', 'el', 'M2', 'Νίκος', 'nikos@example.gr', NULL, true))
-         t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)",
+            ('S2', 'Κατάστημα Αθήνα', 'Ελλάδα', 'GR', 'el', 'M2', 'Νίκος', 'nikos@example.gr', NULL, true)",
     );
     let out = dir.path().join("out");
     let refused = run_job(&data, &out, "site-scorecards", "2026-10", &[]);
@@ -437,14 +452,11 @@ fn demo_exports_are_generated_into_an_empty_folder_only() {
 fn an_address_that_does_not_parse_fails_its_recipient_only() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let employee = an_employee("S2", "T2");
-    fixture(&data, &customers_saying(&["ok"; 10]), &employee);
-    parquet(
-        &data.join("sites.parquet"),
-        r#"SELECT * FROM (VALUES
+    exports_with_sites(
+        &data,
+        r#"
             ('S1', 'Boutique Lyon', 'Sud', 'FR', 'fr', 'M1', 'Léa Martin', '"a b"@example.fr', 2000.26, true),
-            ('S2', 'Κατάστημα Αθήνα', 'Ελλάδα', 'GR', 'el', 'M2', 'Νίκος', 'nikos@example.gr', NULL, true))
-         t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)"#,
+            ('S2', 'Κατάστημα Αθήνα', 'Ελλάδα', 'GR', 'el', 'M2', 'Νίκος', 'nikos@example.gr', NULL, true)"#,
     );
     let out = dir.path().join("out");
     let output = run_job(&data, &out, "site-scorecards", "2026-10", &[]);
@@ -503,13 +515,12 @@ fn a_region_total_read_with_sites_csv_gives_no_small_site_away() {
         &customers_saying(&["ok"; 10]),
         &employees.join(" UNION ALL "),
     );
-    parquet(
-        &data.join("sites.parquet"),
-        "SELECT * FROM (VALUES
+    sites_export(
+        &data,
+        "
             ('S1', 'Lyon', 'Sud', 'FR', 'fr', 'M1', 'Léa', 'lea@example.fr', 2000.26, true),
             ('S2', 'Nîmes', 'Sud', 'FR', 'fr', 'M2', 'Paul', 'paul@example.fr', NULL, true),
-            ('S3', 'Lille', 'Nord', 'FR', 'fr', 'M3', 'Anne', 'anne@example.fr', NULL, true))
-         t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)",
+            ('S3', 'Lille', 'Nord', 'FR', 'fr', 'M3', 'Anne', 'anne@example.fr', NULL, true)",
     );
     parquet(
         &data.join("teams.parquet"),
@@ -580,14 +591,11 @@ fn a_touchpoint_label_of_160000_characters_is_capped_and_renders_in_a_moment() {
 fn a_manager_of_two_sites_gets_two_briefings_each_sent_once() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let employee = an_employee("S2", "T2");
-    fixture(&data, &customers_saying(&["ok"; 10]), &employee);
-    parquet(
-        &data.join("sites.parquet"),
-        "SELECT * FROM (VALUES
+    exports_with_sites(
+        &data,
+        "
             ('S1', 'Boutique Lyon', 'Sud', 'FR', 'fr', 'M1', 'Léa Martin', 'lea@example.fr', 2000.26, true),
-            ('S2', 'Boutique Nice', 'Sud', 'FR', 'fr', 'M1', 'Léa Martin', 'Lea@example.fr', NULL, true))
-         t(site_id, site_name, region, country, locale, manager_id, manager_name, manager_email, bonus_target, active)",
+            ('S2', 'Boutique Nice', 'Sud', 'FR', 'fr', 'M1', 'Léa Martin', 'Lea@example.fr', NULL, true)",
     );
     let out = dir.path().join("out");
     let output = run_job(&data, &out, "site-scorecards", "2026-10", &[]);
