@@ -8,22 +8,16 @@ use mailparse::MailHeaderMap;
 use std::path::{Path, PathBuf};
 
 fn demo(out: &Path) {
-    let output = xbrief(&[
-        "demo",
-        "--out",
-        &out.to_string_lossy(),
-        "--sites",
-        "32",
-        "--months",
-        "13",
-        "--responses-per-site-month",
-        "40-90",
-        "--seed",
-        "5",
-        "--until",
-        "2026-10",
-    ]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    demo_exports(
+        out,
+        Demo {
+            sites: 32,
+            months: 13,
+            per_month: "40-90",
+            seed: "5",
+            until: "2026-10",
+        },
+    );
 }
 
 fn run(data: &Path, out: &Path, job: &str, period: &str) {
@@ -470,22 +464,16 @@ fn a_template_error_names_the_file_and_line_and_sends_nothing() {
 fn a_november_briefing_shows_octobers_employee_wave_and_names_it() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let output = xbrief(&[
-        "demo",
-        "--out",
-        &data.to_string_lossy(),
-        "--sites",
-        "12",
-        "--months",
-        "3",
-        "--responses-per-site-month",
-        "40-60",
-        "--seed",
-        "3",
-        "--until",
-        "2026-11",
-    ]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    demo_exports(
+        &data,
+        Demo {
+            sites: 12,
+            months: 3,
+            per_month: "40-60",
+            seed: "3",
+            until: "2026-11",
+        },
+    );
     let out = dir.path().join("out");
     run(&data, &out, "executive-monthly", "2026-11");
     let folder = out.join("executive-monthly/2026-11");

@@ -6,22 +6,16 @@ use common::*;
 use std::path::Path;
 
 fn demo(out: &Path, seed: &str) {
-    let output = xbrief(&[
-        "demo",
-        "--out",
-        &out.to_string_lossy(),
-        "--sites",
-        "20",
-        "--months",
-        "9",
-        "--responses-per-site-month",
-        "30-60",
-        "--seed",
-        seed,
-        "--until",
-        "2026-10",
-    ]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    demo_exports(
+        out,
+        Demo {
+            sites: 20,
+            months: 9,
+            per_month: "30-60",
+            seed,
+            until: "2026-10",
+        },
+    );
 }
 
 #[test]

@@ -218,22 +218,16 @@ fn baseline() -> &'static Baseline {
     BASELINE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let demo = dir.path().join("demo");
-        let output = xbrief(&[
-            "demo",
-            "--out",
-            &demo.to_string_lossy(),
-            "--sites",
-            "4",
-            "--months",
-            "2",
-            "--responses-per-site-month",
-            "60-80",
-            "--seed",
-            "11",
-            "--until",
-            "2026-10",
-        ]);
-        assert!(output.status.success(), "{}", stderr(&output));
+        demo_exports(
+            &demo,
+            Demo {
+                sites: 4,
+                months: 2,
+                per_month: "60-80",
+                seed: "11",
+                until: "2026-10",
+            },
+        );
         let values: Vec<String> = (0..FIELDS.len())
             .map(|f| format!("{} plain", marker(f)))
             .collect();

@@ -23,22 +23,16 @@ fn policy_config(dir: &Path) -> std::path::PathBuf {
 }
 
 fn demo(data: &Path) {
-    let output = xbrief(&[
-        "demo",
-        "--out",
-        &data.to_string_lossy(),
-        "--sites",
-        "12",
-        "--months",
-        "7",
-        "--responses-per-site-month",
-        "40-90",
-        "--seed",
-        "11",
-        "--until",
-        "2026-10",
-    ]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    demo_exports(
+        data,
+        Demo {
+            sites: 12,
+            months: 7,
+            per_month: "40-90",
+            seed: "11",
+            until: "2026-10",
+        },
+    );
 }
 
 /// The PDF's text with every run of white space as one space (paragraphs wrap).

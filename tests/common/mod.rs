@@ -124,26 +124,52 @@ pub fn employee_row(
     )
 }
 
+/// What `xbrief demo` is asked to generate.
+pub struct Demo<'a> {
+    pub sites: usize,
+    pub months: usize,
+    /// Responses per site and month, `lo-hi`.
+    pub per_month: &'a str,
+    pub seed: &'a str,
+    /// The last month, `YYYY-MM`.
+    pub until: &'a str,
+}
+
+/// Generates demo exports into `out` with the real binary.
+pub fn demo_exports(out: &Path, demo: Demo) {
+    let (sites, months) = (demo.sites.to_string(), demo.months.to_string());
+    let output = xbrief(&[
+        "demo",
+        "--out",
+        &out.to_string_lossy(),
+        "--sites",
+        &sites,
+        "--months",
+        &months,
+        "--responses-per-site-month",
+        demo.per_month,
+        "--seed",
+        demo.seed,
+        "--until",
+        demo.until,
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
 /// Small demo exports (two months up to 2026-10, 10–20 responses per site-month) written to
 /// `dir/data`, and the default config's text with its delivery retries given by `retry`.
 pub fn small_demo(dir: &Path, sites: usize, seed: &str, retry: &str) -> String {
     let data = dir.join("data");
-    let output = xbrief(&[
-        "demo",
-        "--out",
-        &data.to_string_lossy(),
-        "--sites",
-        &sites.to_string(),
-        "--months",
-        "2",
-        "--responses-per-site-month",
-        "10-20",
-        "--seed",
-        seed,
-        "--until",
-        "2026-10",
-    ]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    demo_exports(
+        &data,
+        Demo {
+            sites,
+            months: 2,
+            per_month: "10-20",
+            seed,
+            until: "2026-10",
+        },
+    );
     std::fs::read_to_string(repo().join("config/xbrief.yaml"))
         .unwrap()
         .replace(
