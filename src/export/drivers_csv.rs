@@ -31,10 +31,7 @@ pub fn drivers_csv(figures: &Figures) -> Vec<u8> {
     let key = &figures.drivers;
     let mut regions: Vec<&(String, Drivers)> = key.regions.iter().collect();
     regions.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    let groups = key
-        .company
-        .iter()
-        .map(|d| ("company", String::new(), d))
+    let groups = std::iter::once(("company", String::new(), &key.company))
         .chain(regions.into_iter().map(|(r, d)| ("region", r.clone(), d)))
         .chain(figures.sites.iter().filter_map(|s| {
             let id = &s.info.site_id;

@@ -4,11 +4,10 @@
 
 use super::compare::compare_sites;
 use super::disclosure::disclosure;
-use super::drivers::{Drivers, KeyDrivers, drivers};
+use super::drivers::KeyDrivers;
 use super::employee::Privacy;
 use super::employee_window;
 use super::figures::Figures;
-use super::figures::SiteFigures;
 use super::load::{SiteSums, quality, site_infos};
 use super::periods::{PeriodKey, RunPeriods};
 use super::regions::{regions, sum_groups};
@@ -22,7 +21,6 @@ use crate::data::duplicates;
 use crate::data::engine::{Engine, EngineError};
 use crate::period::Period;
 use chrono_tz::Tz;
-use std::collections::HashMap;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MetricsError {
@@ -86,19 +84,7 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
     let regions = regions(&sites);
     let disclosure = disclosure(&sites, &regions, privacy);
     let company = sum_groups(sites.iter().map(|s| &s.sums));
-    let key_drivers = KeyDrivers {
-        company: Some(drivers(&company.drivers, request.drivers_min_n)),
-        regions: regions
-            .iter()
-            .map(|r| {
-                (
-                    r.region.clone(),
-                    drivers(&r.sums.drivers, request.drivers_min_n),
-                )
-            })
-            .collect(),
-        sites: site_drivers(&sites, request.drivers_min_n),
-    };
+    let key_drivers = KeyDrivers::of(&company, &regions, &sites, request.drivers_min_n);
     let mut figures = Figures {
         period: periods.period,
         previous: periods.previous,
@@ -128,28 +114,6 @@ pub fn compute(exports: &Exports, request: &MetricsRequest<'_>) -> Result<Figure
         detail::add_detail(exports, &mut figures)?;
     }
     Ok(figures)
-}
-
-/// Every site's key drivers by site_id, on all cores (a few thousand exact decompositions).
-fn site_drivers(sites: &[SiteFigures], min_n: u32) -> HashMap<String, Drivers> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = sites.len().div_ceil(workers).max(1);
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = sites
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|s| (s.info.site_id.clone(), drivers(&s.sums.drivers, min_n)))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|p| p.join().expect("the drivers do not panic"))
-            .collect()
-    })
 }
 
 /// The row-level rules, once over each response export: types, repeated ids, validity,

@@ -9,6 +9,7 @@
 
 use super::customer::Dimension;
 use super::driver_moments::DriverMoments;
+use super::figures::{GroupSums, RegionFigures, SiteFigures};
 use super::ratio::Ratio;
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -241,9 +242,9 @@ impl DriverSource<'_> {
 }
 
 /// The key drivers of a run: the company's, each region's and each active site's.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct KeyDrivers {
-    pub company: Option<Drivers>,
+    pub company: Drivers,
     /// By region name, in byte order.
     pub regions: Vec<(String, Drivers)>,
     /// By site_id.
@@ -251,6 +252,42 @@ pub struct KeyDrivers {
 }
 
 impl KeyDrivers {
+    /// The drivers of the company, each region and each site (the sites on all cores: a
+    /// few thousand exact decompositions).
+    pub fn of(
+        company: &GroupSums,
+        regions: &[RegionFigures],
+        sites: &[SiteFigures],
+        min_n: u32,
+    ) -> KeyDrivers {
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = sites.len().div_ceil(workers).max(1);
+        let sites = std::thread::scope(|scope| {
+            let parts: Vec<_> = sites
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|s| (s.info.site_id.clone(), drivers(&s.sums.drivers, min_n)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|p| p.join().expect("the drivers do not panic"))
+                .collect()
+        });
+        KeyDrivers {
+            company: drivers(&company.drivers, min_n),
+            regions: regions
+                .iter()
+                .map(|r| (r.region.clone(), drivers(&r.sums.drivers, min_n)))
+                .collect(),
+            sites,
+        }
+    }
+
     /// The drivers for a site's (or its team's) priorities: the site's own when `ok`, else
     /// its region's, else the company's.
     pub fn nearest<'a>(
@@ -269,8 +306,7 @@ impl KeyDrivers {
         {
             return Some((DriverSource::Region(name), drivers));
         }
-        self.company
-            .as_ref()
+        Some(&self.company)
             .filter(ok)
             .map(|d| (DriverSource::Company, d))
     }

@@ -38,11 +38,7 @@ fn percent(value: &BigRational) -> String {
 
 impl KeyDriversSection {
     pub fn new(w: &Writer, figures: &Figures) -> KeyDriversSection {
-        let company = figures
-            .drivers
-            .company
-            .as_ref()
-            .filter(|d| d.status == DriverStatus::Ok);
+        let company = Some(&figures.drivers.company).filter(|d| d.status == DriverStatus::Ok);
         let top = company.and_then(Drivers::top);
         let regions_differ = figures
             .drivers
