@@ -312,17 +312,17 @@ impl KeyDrivers {
     }
 }
 
-/// The focus of a site or team with these dimension indices: the priority rule on the
-/// nearest drivers, or without any, the lowest dimension (ties in the order of the
-/// dimensions).
+/// The focus of a site or team with these dimension indices, and the drivers it came from:
+/// the priority rule on the nearest drivers, or without any, the lowest dimension (ties in
+/// the order of the dimensions).
 pub fn focus<'a>(
     key: &'a KeyDrivers,
     site: &str,
     region: &'a str,
     indices: [Option<Ratio>; P],
-) -> Option<(Dimension, DriverSource<'a>)> {
+) -> Option<(Dimension, DriverSource<'a>, Option<&'a Drivers>)> {
     if let Some((source, drivers)) = key.nearest(site, region) {
-        return priority(drivers, indices).map(|d| (d, source));
+        return priority(drivers, indices).map(|d| (d, source, Some(drivers)));
     }
     let mut lowest: Option<(usize, Ratio)> = None;
     for (j, index) in indices.iter().enumerate() {
@@ -332,7 +332,7 @@ pub fn focus<'a>(
             lowest = Some((j, *index));
         }
     }
-    lowest.map(|(j, _)| (Dimension::ALL[j], DriverSource::None))
+    lowest.map(|(j, _)| (Dimension::ALL[j], DriverSource::None, None))
 }
 
 /// The priority rule: the dimension with the largest importance × (100 − its index), ties

@@ -2,7 +2,7 @@
 
 use crate::metrics::change::ChangeFlag;
 use crate::metrics::customer::{CustomerSums, Dimension, RootCause};
-use crate::metrics::drivers::{self, DriverSource};
+use crate::metrics::drivers::{self, DriverSource, Drivers};
 use crate::metrics::employee::Privacy;
 use crate::metrics::ratio::Ratio;
 use crate::metrics::{Figures, GroupSums, SiteFigures, TeamFigures};
@@ -148,19 +148,16 @@ impl Priority {
         sums: &CustomerSums,
     ) -> Option<Priority> {
         let indices = Dimension::ALL.map(|d| sums.dimension_index(d));
-        let (dimension, source) = drivers::focus(
+        let (dimension, source, used) = drivers::focus(
             &figures.drivers,
             &site.info.site_id,
             &site.info.region,
             indices,
         )?;
-        let nearest = figures
-            .drivers
-            .nearest(&site.info.site_id, &site.info.region);
         Some(Priority {
             dimension,
             name: dimension.as_str(),
-            driver: nearest.and_then(|(_, d)| d.top()).map(Dimension::as_str),
+            driver: used.and_then(Drivers::top).map(Dimension::as_str),
             source: source.as_str(),
             region: match source {
                 DriverSource::Region(region) => w.name(region),
