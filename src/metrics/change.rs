@@ -59,11 +59,6 @@ impl ChangeFlag {
             ChangeFlag::InsufficientSample => "insufficient_sample",
         }
     }
-
-    /// Whether the change is larger than chance would give.
-    pub fn is_beyond_chance(self) -> bool {
-        matches!(self, ChangeFlag::Up | ChangeFlag::Down)
-    }
 }
 
 /// z² for z = 1.959964, exactly: 3.841458881296.
