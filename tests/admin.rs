@@ -54,19 +54,6 @@ fn demo_data() -> &'static Path {
     .path()
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// A working folder with the default config over copies of the demo data, reports/ and
 /// queries/; returns (folder, config path).
 fn workspace() -> (tempfile::TempDir, PathBuf) {

@@ -269,7 +269,7 @@ fn a_remote_export_path_is_refused_before_the_engine_sees_it() {
     let said = stderr(&output);
     assert!(
         said.contains(
-            "`https://exports.example.com/prefix/sites.parquet` is a remote location: xbrief reads the exports from local files (nothing is downloaded)"
+            "`https://exports.example.com/prefix` is a https:// location: expected a folder or s3://bucket/prefix"
         ),
         "{said}"
     );

@@ -7,23 +7,10 @@ mod common;
 use common::*;
 use std::path::Path;
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// A project in `dir`: its own `reports/`, the shipped queries, and the default config in
 /// `language: de` writing to `dir/out`.
 fn project(dir: &Path) -> std::path::PathBuf {
-    copy_dir(&repo().join("reports"), &dir.join("reports"));
+    copy_tree(&repo().join("reports"), &dir.join("reports"));
     let text = std::fs::read_to_string(repo().join("config/xbrief.yaml"))
         .unwrap()
         .replace("language: en\n", "language: de\n")

@@ -1,6 +1,7 @@
 //! `xbrief run`: jobs once, now, or a dry run listing what they would send.
 
 use super::*;
+use crate::data::DataRoot;
 
 #[derive(clap::Args)]
 pub struct RunArgs {
@@ -14,9 +15,9 @@ pub struct RunArgs {
     /// the job's last complete period.
     #[arg(long, value_parser = parse_period)]
     pub period: Option<Period>,
-    /// Read the exports by their contract names from this folder.
-    #[arg(long)]
-    pub data: Option<PathBuf>,
+    /// Read the exports from this folder or `s3://bucket/prefix` (over `data.dir`).
+    #[arg(long, value_parser = DataRoot::parse)]
+    pub data: Option<DataRoot>,
     /// Output folder (default: `paths.output` of the config).
     #[arg(long)]
     pub out: Option<PathBuf>,

@@ -1,6 +1,7 @@
 //! The state store's commands: `history` and `resend`.
 
 use super::*;
+use crate::data::DataRoot;
 
 #[derive(clap::Args)]
 pub struct HistoryArgs {
@@ -81,8 +82,8 @@ pub struct ResendArgs {
     /// one who gets several.
     #[arg(long)]
     pub scope: Option<String>,
-    #[arg(long)]
-    pub data: Option<PathBuf>,
+    #[arg(long, value_parser = DataRoot::parse)]
+    pub data: Option<DataRoot>,
     #[arg(long)]
     pub out: Option<PathBuf>,
     #[arg(long, value_enum)]

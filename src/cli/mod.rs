@@ -2,6 +2,7 @@
 //! per group of commands; this one holds the arguments, logging and the dispatch.
 
 use crate::config::{Config, Transport};
+use crate::data::DataRoot;
 use crate::data::queries::QueryDir;
 use crate::demo::{self, DemoOptions};
 use crate::period::Period;
@@ -139,7 +140,9 @@ fn today() -> chrono::NaiveDate {
 
 /// Generates the demo exports where the configured data folder has none (`demo_if_missing`).
 fn ensure_demo(config: &Config, options: &RunOptions) -> Result<(), String> {
-    let data_dir = &config.data.dir;
+    let DataRoot::Dir(data_dir) = &config.data.dir else {
+        return Ok(()); // a bucket is never written to
+    };
     if config.data.demo_if_missing && options.data_dir.is_none() && demo::missing(data_dir) {
         if !demo::is_empty_folder(data_dir) {
             return Err(format!(

@@ -1,6 +1,7 @@
 //! Authoring helpers: `preview` (one briefing as a PDF) and `demo` (synthetic exports).
 
 use super::*;
+use crate::data::DataRoot;
 
 #[derive(clap::Args)]
 pub struct PreviewArgs {
@@ -14,8 +15,8 @@ pub struct PreviewArgs {
     pub team: Option<String>,
     #[arg(long, value_parser = parse_period)]
     pub period: Option<Period>,
-    #[arg(long)]
-    pub data: Option<PathBuf>,
+    #[arg(long, value_parser = DataRoot::parse)]
+    pub data: Option<DataRoot>,
     /// Where to write the PDF.
     #[arg(long)]
     pub out: PathBuf,

@@ -3,6 +3,8 @@
 
 use super::model::{Audience, ComponentName, ExportPaths, PageSize, SmtpTls, Transport, WhenStale};
 use super::recipients::AllowedDomains;
+use crate::data::DataRoot;
+use crate::data::bucket::BucketSettings;
 use crate::period::{Period, PeriodKind};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -45,8 +47,12 @@ impl Config {
 
 #[derive(Debug, Clone)]
 pub struct DataSettings {
-    /// Folder the export paths are relative to.
-    pub dir: PathBuf,
+    /// The folder or bucket prefix the export paths are relative to.
+    pub dir: DataRoot,
+    /// How to reach a bucket (AWS's defaults unless `data.s3` says otherwise).
+    pub s3: BucketSettings,
+    /// The local copies of a bucket's objects; default `<output>/cache`.
+    pub cache: Option<PathBuf>,
     pub demo_if_missing: bool,
     pub exports: ExportPaths,
     /// DuckDB's memory cap (`350MB`), as DuckDB reads it.

@@ -6,9 +6,14 @@ use super::compiled::{
     RetryPolicy, Schedule, ScorecardPolicy, SmtpServer, WaitForData,
 };
 use super::keys;
-use super::model::{Audience, ConfigFile, DecimalValue, JobSection, PeriodRule};
+use super::model::{
+    Audience, ConfigFile, DataSection, DecimalValue, JobSection, PeriodRule, S3Section,
+    UrlStyleName,
+};
 use super::recipients::{AllowedDomains, RecipientProblem};
 use super::schema::json_schema;
+use crate::data::DataRoot;
+use crate::data::bucket::{BucketSettings, UrlStyle};
 use crate::period::PeriodKind;
 use chrono_tz::Tz;
 use lettre::message::Mailbox;
@@ -77,6 +82,20 @@ fn shortest_interval(cron: &croner::Cron) -> Option<i64> {
 }
 
 /// SHA-256 of the config as read, defaults filled in: what the audit trail names.
+/// `data.s3` as the bucket client takes it.
+fn bucket_settings(section: Option<&S3Section>) -> BucketSettings {
+    let section = section.cloned().unwrap_or_default();
+    BucketSettings {
+        endpoint: section.endpoint,
+        region: section.region,
+        url_style: match section.url_style {
+            UrlStyleName::Path => UrlStyle::Path,
+            UrlStyleName::Vhost => UrlStyle::Vhost,
+        },
+        use_ssl: section.use_ssl,
+    }
+}
+
 fn effective_sha256(file: &ConfigFile) -> String {
     // plain data (strings, numbers, maps) always serializes
     let effective = serde_json::to_vec(file).unwrap_or_default();
@@ -247,6 +266,22 @@ impl Validator<'_> {
             message,
             help,
         });
+    }
+
+    /// `data.dir` as a folder or bucket, and the bucket settings that cannot work.
+    fn data_root(&mut self, data: &DataSection) -> Option<DataRoot> {
+        let root = match DataRoot::parse(&data.dir.value) {
+            Ok(root) => root,
+            Err(problem) => {
+                self.error(data.dir.referenced, format!("data.dir {problem}"));
+                return None;
+            }
+        };
+        if let Some(problem) = bucket_settings(data.s3.as_ref()).problem() {
+            self.error(data.dir.referenced, problem);
+            return None;
+        }
+        Some(root)
     }
 
     fn timezone(&mut self, value: &Spanned<String>) -> Option<Tz> {
@@ -424,15 +459,20 @@ impl Validator<'_> {
         }
         let delivery = self.delivery(&file, allowed);
         let scorecard = self.scorecard(&file);
+        let data_root = self.data_root(&file.data);
         if file.jobs.is_empty() {
             self.error(
                 Location::UNKNOWN,
                 "no jobs: expected at least one entry under `jobs`".into(),
             );
         }
-        let (Some(timezone), Some(delivery), Some(scorecard), true) =
-            (timezone, delivery, scorecard, self.errors.is_empty())
-        else {
+        let (Some(timezone), Some(delivery), Some(scorecard), Some(data_root), true) = (
+            timezone,
+            delivery,
+            scorecard,
+            data_root,
+            self.errors.is_empty(),
+        ) else {
             self.errors.sort_by_key(|e| (e.line, e.column));
             return Err(LoadError::Invalid(self.errors));
         };
@@ -443,7 +483,14 @@ impl Validator<'_> {
             language: file.language.value.clone(),
             page_size: file.page_size,
             data: DataSettings {
-                dir: PathBuf::from(&file.data.dir),
+                dir: data_root,
+                s3: bucket_settings(file.data.s3.as_ref()),
+                cache: file
+                    .data
+                    .s3
+                    .as_ref()
+                    .and_then(|s3| s3.cache.as_ref())
+                    .map(PathBuf::from),
                 demo_if_missing: file.data.demo_if_missing,
                 exports: file.data.exports.clone(),
                 memory_limit: file.data.memory_limit.clone(),

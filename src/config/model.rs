@@ -54,8 +54,10 @@ fn default_language() -> Spanned<String> {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct DataSection {
-    /// Folder the export paths are relative to (`run --data DIR` overrides it).
-    pub dir: String,
+    /// Folder, or `s3://bucket/prefix`, the export paths are relative to (`run --data`
+    /// overrides it).
+    #[schemars(with = "String")]
+    pub dir: Spanned<String>,
     /// Generate the demo exports into `dir` when none of them exists.
     #[serde(default)]
     pub demo_if_missing: bool,
@@ -64,6 +66,46 @@ pub struct DataSection {
     /// Cap on DuckDB's memory (`350MB`, `2GB`); DuckDB's default is 80 % of the RAM.
     #[serde(default)]
     pub memory_limit: Option<String>,
+    /// How to reach the bucket when `dir` is `s3://…`. The credentials are never here: they
+    /// come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s3: Option<S3Section>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+#[schemars(deny_unknown_fields)]
+pub struct S3Section {
+    /// `host[:port]` of an S3-compatible store (MinIO, Ceph, R2, …); AWS when absent.
+    pub endpoint: Option<String>,
+    /// Region the requests are signed for; else AWS_REGION; else us-east-1.
+    pub region: Option<String>,
+    /// `vhost`: the bucket in the host name (AWS); `path`: in the path (most local stores).
+    pub url_style: UrlStyleName,
+    /// https (true) or plain http (false, for a store on a private network).
+    pub use_ssl: bool,
+    /// Folder of the local copies of the objects; default `<output>/cache`.
+    pub cache: Option<String>,
+}
+
+impl Default for S3Section {
+    /// AWS's: virtual-host style over TLS.
+    fn default() -> Self {
+        S3Section {
+            endpoint: None,
+            region: None,
+            url_style: UrlStyleName::Vhost,
+            use_ssl: true,
+            cache: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum UrlStyleName {
+    Path,
+    Vhost,
 }
 
 /// A file or a glob per export, relative to `data.dir`.

@@ -1,9 +1,11 @@
 //! Opening the five exports: find their files, check every file's schema against the data
 //! contract before anything else, and expose them to SQL as views over the Parquet files.
 
+use super::bucket::BucketError;
 use super::contract::{ColumnKind, ExportName};
 use super::engine::{Engine, EngineError};
 use super::queries::QueryDir;
+use super::source::{DataSource, ObjectFacts, SourceFile};
 use duckdb::params;
 use duckdb::types::Value;
 use sha2::{Digest, Sha256};
@@ -14,13 +16,6 @@ use std::thread::JoinHandle;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
-    #[error(
-        "export {export}: `{location}` is a remote location: xbrief reads the exports from local files (nothing is downloaded)"
-    )]
-    Remote {
-        export: &'static str,
-        location: String,
-    },
     #[error("export {export}: no file matches {pattern}")]
     NoFiles {
         export: &'static str,
@@ -33,23 +28,23 @@ pub enum DataError {
         #[source]
         source: glob::PatternError,
     },
-    #[error("export {export}: cannot read {} as Parquet: {source}", file.display())]
+    #[error("export {export}: cannot read {file} as Parquet: {source}")]
     Unreadable {
         export: &'static str,
-        file: PathBuf,
+        file: String,
         #[source]
         source: duckdb::Error,
     },
     #[error("export {export}: {file}: required column `{column}` is missing")]
     MissingColumn {
         export: &'static str,
-        file: PathBuf,
+        file: String,
         column: &'static str,
     },
     #[error("export {export}: {file}: column `{column}` has type {found}; expected {expected}")]
     WrongType {
         export: &'static str,
-        file: PathBuf,
+        file: String,
         column: &'static str,
         found: String,
         expected: &'static str,
@@ -72,6 +67,8 @@ pub enum DataError {
         source: std::io::Error,
     },
     #[error(transparent)]
+    Bucket(#[from] BucketError),
+    #[error(transparent)]
     Engine(#[from] EngineError),
 }
 
@@ -79,7 +76,11 @@ pub enum DataError {
 #[derive(Debug, Clone)]
 pub struct InputFile {
     pub export: ExportName,
+    /// The local file DuckDB read.
     pub path: PathBuf,
+    /// Its name for readers: the path, or `s3://bucket/key`.
+    pub name: String,
+    pub object: Option<ObjectFacts>,
     pub size: u64,
     pub rows: u64,
 }
@@ -92,7 +93,7 @@ pub struct Exports {
 }
 
 /// SHA-256 of every input file, and of all their bytes concatenated in byte order of
-/// their paths (`data_sha256`).
+/// their paths, or keys in a bucket (`data_sha256`).
 #[derive(Debug, Clone)]
 pub struct FileHashes {
     pub per_file: BTreeMap<PathBuf, String>,
@@ -124,36 +125,28 @@ impl ExportLocation {
 }
 
 impl Exports {
-    /// Opens the files found at each export's location.
+    /// Opens the files of each export's pattern under the source.
     pub fn open(
-        locations: &BTreeMap<ExportName, ExportLocation>,
+        source: &DataSource,
+        patterns: &BTreeMap<ExportName, String>,
         queries: QueryDir,
         memory_limit: Option<&str>,
     ) -> Result<Exports, DataError> {
+        let by_export = source.files(patterns)?;
         let engine = Engine::open(queries, memory_limit)?;
-        let mut by_export: Vec<(ExportName, Vec<PathBuf>)> = Vec::new();
-        for (&export, location) in locations {
-            by_export.push((export, resolve(export, location)?));
-        }
         // Hash the files on another thread while DuckDB checks and reads them.
-        let mut all_paths: Vec<PathBuf> = by_export
-            .iter()
-            .flat_map(|(_, files)| files.clone())
-            .collect();
-        all_paths.sort_by(|a, b| {
-            a.as_os_str()
-                .as_encoded_bytes()
-                .cmp(b.as_os_str().as_encoded_bytes())
-        });
-        all_paths.dedup();
+        let mut all: Vec<SourceFile> = by_export.values().flatten().cloned().collect();
+        all.sort_by(|a, b| a.order().cmp(b.order()));
+        all.dedup_by(|a, b| a.local == b.local);
+        let all_paths: Vec<PathBuf> = all.into_iter().map(|f| f.local).collect();
         let hashing = std::thread::spawn(move || hash_files(&all_paths));
 
         let mut files = Vec::new();
-        for (export, paths) in &by_export {
-            for path in paths {
-                check_schema(&engine, *export, path)?;
+        for (export, sources) in &by_export {
+            for file in sources {
+                check_schema(&engine, *export, file)?;
             }
-            files.extend(row_counts(&engine, *export, paths)?);
+            files.extend(row_counts(&engine, *export, sources)?);
         }
         let connection = engine.connection();
         connection
@@ -205,13 +198,6 @@ impl Exports {
 /// The files at an export's location, in path order; the engine is given exactly these.
 pub fn resolve(export: ExportName, location: &ExportLocation) -> Result<Vec<PathBuf>, DataError> {
     let text = location.path().to_string_lossy().to_string();
-    // `s3://…`, `https://…`: never handed to the engine, which would fetch it
-    if text.contains("://") {
-        return Err(DataError::Remote {
-            export: export.as_str(),
-            location: text,
-        });
-    }
     let matches = glob::glob(&location.glob()).map_err(|source| DataError::BadPattern {
         export: export.as_str(),
         pattern: text.clone(),
@@ -236,8 +222,8 @@ pub fn resolve(export: ExportName, location: &ExportLocation) -> Result<Vec<Path
     Ok(files)
 }
 
-fn check_schema(engine: &Engine, export: ExportName, path: &Path) -> Result<(), DataError> {
-    let described = engine.query("export_describe", [literal_path(path)], |row| {
+fn check_schema(engine: &Engine, export: ExportName, file: &SourceFile) -> Result<(), DataError> {
+    let described = engine.query("export_describe", [literal_path(&file.local)], |row| {
         Ok((
             row.get::<_, String>("column_name")?,
             row.get::<_, String>("column_type")?,
@@ -248,7 +234,7 @@ fn check_schema(engine: &Engine, export: ExportName, path: &Path) -> Result<(), 
         Err(EngineError::Query { source, .. }) => {
             return Err(DataError::Unreadable {
                 export: export.as_str(),
-                file: path.to_path_buf(),
+                file: file.name.clone(),
                 source,
             });
         }
@@ -259,14 +245,14 @@ fn check_schema(engine: &Engine, export: ExportName, path: &Path) -> Result<(), 
             None => {
                 return Err(DataError::MissingColumn {
                     export: export.as_str(),
-                    file: path.to_path_buf(),
+                    file: file.name.clone(),
                     column,
                 });
             }
             Some(found) if !kind.accepts(found) => {
                 return Err(DataError::WrongType {
                     export: export.as_str(),
-                    file: path.to_path_buf(),
+                    file: file.name.clone(),
                     column,
                     found: found.clone(),
                     expected: ColumnKind::expected(kind),
@@ -281,10 +267,11 @@ fn check_schema(engine: &Engine, export: ExportName, path: &Path) -> Result<(), 
 fn row_counts(
     engine: &Engine,
     export: ExportName,
-    paths: &[PathBuf],
+    sources: &[SourceFile],
 ) -> Result<Vec<InputFile>, DataError> {
+    let paths: Vec<PathBuf> = sources.iter().map(|f| f.local.clone()).collect();
     let counts: BTreeMap<String, i64> = engine
-        .query("export_file_rows", [literal_paths(paths)], |row| {
+        .query("export_file_rows", [literal_paths(&paths)], |row| {
             Ok((
                 row.get::<_, String>("file_name")?,
                 row.get::<_, i64>("num_rows")?,
@@ -293,21 +280,25 @@ fn row_counts(
         .into_iter()
         .collect();
     let mut files = Vec::new();
-    for path in paths {
+    for source in sources {
         let rows = counts
-            .get(path.to_string_lossy().as_ref())
+            .get(source.local.to_string_lossy().as_ref())
             .copied()
             .unwrap_or(0) as u64;
-        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let size = std::fs::metadata(&source.local)
+            .map(|m| m.len())
+            .unwrap_or(0);
         files.push(InputFile {
             export,
-            path: path.clone(),
+            path: source.local.clone(),
+            name: source.name.clone(),
+            object: source.object.clone(),
             size,
             rows,
         });
     }
     if files.iter().all(|f| f.rows == 0) {
-        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        let names: Vec<String> = sources.iter().map(|f| f.name.clone()).collect();
         return Err(DataError::Empty {
             export: export.as_str(),
             files: names.join(", "),

@@ -1,11 +1,12 @@
 //! Is the data fresh? The newest `responded_at` of the customer export (from the Parquet
-//! footers) and the newest modification time of its files, for the runner's
-//! `wait_for_data` gate.
+//! footers) and the newest modification time of its files (or its objects' times in a
+//! bucket), for the runner's `wait_for_data` gate.
 
 use super::ExportName;
 use super::engine::Engine;
-use super::exports::{DataError, ExportLocation, literal_paths, resolve};
+use super::exports::{DataError, literal_paths};
 use super::queries::QueryDir;
+use super::source::DataSource;
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,13 +23,19 @@ impl Freshness {
     }
 }
 
-pub fn probe(customers: &ExportLocation, queries: QueryDir) -> Result<Freshness, DataError> {
-    let paths = resolve(ExportName::CustomerResponses, customers)?;
-    let newest_file = paths
-        .iter()
-        .filter_map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
-        .max()
-        .map(DateTime::<Utc>::from);
+/// The freshness of the customer export, whose files match `pattern` under `source`.
+pub fn probe(
+    source: &DataSource,
+    pattern: &str,
+    queries: QueryDir,
+) -> Result<Freshness, DataError> {
+    let export = ExportName::CustomerResponses;
+    let files = source
+        .files(&[(export, pattern.to_string())].into())?
+        .remove(&export)
+        .unwrap_or_default();
+    let newest_file = files.iter().filter_map(|f| f.modified()).max();
+    let paths: Vec<_> = files.into_iter().map(|f| f.local).collect();
     let engine = Engine::open(queries, None)?;
     let newest: Vec<Option<String>> =
         engine.query("freshness_probe", [literal_paths(&paths)], |row| {

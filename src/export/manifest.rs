@@ -23,10 +23,19 @@ pub struct Manifest {
 #[derive(Debug, Clone, Serialize)]
 pub struct ManifestInput {
     pub export: String,
+    /// The file's path, or the object's `s3://bucket/key`.
     pub path: String,
     pub size: u64,
     pub rows: u64,
+    /// Of the bytes read (a bucket's objects: of the copy fetched).
     pub sha256: String,
+    /// A bucket's object: its ETag, version id and time as the store gave them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -44,6 +53,14 @@ pub struct ManifestRecipient {
 }
 
 impl Manifest {
+    /// The `data_sha256` of the manifest at `path` (an earlier run of the same period), to
+    /// tell whether a rerun read the same inputs.
+    pub fn data_sha256_at(path: &std::path::Path) -> Option<String> {
+        let text = std::fs::read(path).ok()?;
+        let manifest: serde_json::Value = serde_json::from_slice(&text).ok()?;
+        manifest["data_sha256"].as_str().map(str::to_string)
+    }
+
     pub fn to_json(&self) -> Vec<u8> {
         let mut bytes = serde_json::to_vec_pretty(self).expect("the manifest serializes");
         bytes.push(b'\n');

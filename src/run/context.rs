@@ -4,7 +4,8 @@
 
 use super::{RunError, RunOptions};
 use crate::config::{Config, ExportPaths, Job, PageSize};
-use crate::data::{ExportLocation, ExportName, Exports};
+use crate::data::bucket::{self, Bucket, Credentials};
+use crate::data::{DataRoot, DataSource, ExportName, Exports};
 use crate::deliver::{self, Sender, TransportSettings};
 use crate::metrics::employee::Privacy;
 use crate::metrics::{self, Figures, MetricsRequest};
@@ -21,37 +22,46 @@ pub struct JobRun<'a> {
     pub options: &'a RunOptions,
     /// `--period`, else the job's last complete period at the instant the run starts.
     pub period: Period,
-    pub data_dir: PathBuf,
+    pub data_dir: DataRoot,
     pub out_dir: PathBuf,
 }
 
-/// One export's file or glob under the data folder.
-pub fn export_location(exports: &ExportPaths, dir: &Path, export: ExportName) -> ExportLocation {
-    let pattern = match export {
-        ExportName::Sites => &exports.sites,
-        ExportName::Teams => &exports.teams,
-        ExportName::CustomerResponses => &exports.customer_responses,
-        ExportName::EmployeeResponses => &exports.employee_responses,
-        ExportName::Financials => &exports.financials,
-    };
-    ExportLocation {
-        dir: dir.to_path_buf(),
-        pattern: pattern.clone(),
-    }
+/// Each export's file or glob, relative to the data folder or bucket prefix.
+pub fn export_patterns(exports: &ExportPaths) -> BTreeMap<ExportName, String> {
+    ExportName::ALL
+        .into_iter()
+        .map(|export| {
+            let pattern = match export {
+                ExportName::Sites => &exports.sites,
+                ExportName::Teams => &exports.teams,
+                ExportName::CustomerResponses => &exports.customer_responses,
+                ExportName::EmployeeResponses => &exports.employee_responses,
+                ExportName::Financials => &exports.financials,
+            };
+            (export, pattern.clone())
+        })
+        .collect()
 }
 
-/// Every export's location under the data folder.
-pub fn export_locations(exports: &ExportPaths, dir: &Path) -> BTreeMap<ExportName, ExportLocation> {
-    [
-        ExportName::Sites,
-        ExportName::Teams,
-        ExportName::CustomerResponses,
-        ExportName::EmployeeResponses,
-        ExportName::Financials,
-    ]
-    .into_iter()
-    .map(|export| (export, export_location(exports, dir, export)))
-    .collect()
+/// Where a run reads its exports: the folder, or the bucket with the config's settings,
+/// the environment's credentials and the cache folder.
+pub fn data_source(config: &Config, root: &DataRoot, out_dir: &Path) -> DataSource {
+    let env = |name: &str| std::env::var(name).ok();
+    match root {
+        DataRoot::Dir(dir) => DataSource::Dir(dir.clone()),
+        DataRoot::Bucket(path) => DataSource::Bucket(Bucket {
+            path: path.clone(),
+            settings: config.data.s3.clone(),
+            region: bucket::settings::region(&config.data.s3, &env),
+            credentials: Credentials::from_env(&env),
+            cache: config
+                .data
+                .cache
+                .clone()
+                .unwrap_or_else(|| out_dir.join("cache"))
+                .join(&path.bucket),
+        }),
+    }
 }
 
 impl<'a> JobRun<'a> {
@@ -81,8 +91,8 @@ impl<'a> JobRun<'a> {
         state_dir(self.config, &self.out_dir)
     }
 
-    pub fn export_locations(&self) -> BTreeMap<ExportName, ExportLocation> {
-        export_locations(&self.config.data.exports, &self.data_dir)
+    pub fn data_source(&self) -> DataSource {
+        data_source(self.config, &self.data_dir, &self.out_dir)
     }
 
     pub fn privacy(&self) -> Privacy {
@@ -132,7 +142,8 @@ impl<'a> JobRun<'a> {
         let queries = crate::data::queries::QueryDir::new(&config.paths.queries);
         let querying = crate::progress::spinner("querying the exports");
         let exports = Exports::open(
-            &self.export_locations(),
+            &self.data_source(),
+            &export_patterns(&config.data.exports),
             queries,
             config.data.memory_limit.as_deref(),
         )?;

@@ -100,6 +100,17 @@ impl Run<'_> {
                 return Err(error);
             }
         };
+        if let Some(previous) = Manifest::data_sha256_at(&final_dir.join("manifest.json")) {
+            if previous == hashes.data_sha256 {
+                tracing::info!("the inputs are those of the previous run of this period");
+            } else {
+                tracing::warn!(
+                    previous = %previous,
+                    now = %hashes.data_sha256,
+                    "the inputs changed since the previous run of this period"
+                );
+            }
+        }
         if final_dir.exists() {
             std::fs::remove_dir_all(&final_dir).map_err(|source| RunError::Write {
                 path: final_dir.clone(),
@@ -275,10 +286,13 @@ impl Run<'_> {
                 .iter()
                 .map(|f| ManifestInput {
                     export: f.export.as_str().to_string(),
-                    path: f.path.display().to_string(),
+                    path: f.name.clone(),
                     size: f.size,
                     rows: f.rows,
                     sha256: hashes.per_file.get(&f.path).cloned().unwrap_or_default(),
+                    etag: f.object.as_ref().and_then(|o| o.etag.clone()),
+                    version_id: f.object.as_ref().and_then(|o| o.version.clone()),
+                    last_modified: f.object.as_ref().map(|o| o.last_modified.to_rfc3339()),
                 })
                 .collect(),
             outputs,

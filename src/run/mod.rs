@@ -3,7 +3,7 @@
 //! produced all of its outputs is moved into place and sent.
 
 use crate::config::{Config, Job, RecipientProblem};
-use crate::data::{DataError, Exports};
+use crate::data::{DataError, DataRoot, Exports};
 use crate::deliver::{
     Attachment, Delivered, DeliveryError, Envelope, Identity, Ledger, LedgerError, OutgoingMessage,
     Sender, SettingsError,
@@ -27,7 +27,7 @@ mod preview;
 mod render;
 mod resend;
 
-pub use context::{JobRun, export_location, export_locations, page, state_dir};
+pub use context::{JobRun, data_source, export_patterns, page, state_dir};
 pub use job::{check_recipients, recipients_with, run_job};
 pub use notice::{NOTICE_TEMPLATE, notice_context};
 pub use preview::{Pick, Preview, dry_run, preview};
@@ -82,7 +82,8 @@ pub enum RunError {
 #[derive(Debug, Clone)]
 pub struct RunOptions {
     pub period: Option<Period>,
-    pub data_dir: Option<PathBuf>,
+    /// `run --data`, over the config's `data.dir`.
+    pub data_dir: Option<DataRoot>,
     pub out_dir: Option<PathBuf>,
     pub exports_only: bool,
     /// `run --transport`, over the config's `delivery.transport`.

@@ -9,7 +9,6 @@ use super::idle::release_idle_memory;
 use super::ticker::{HOUSEKEEPING, Ticker};
 use crate::config::{Config, Job, WaitForData, WhenStale};
 
-use crate::data::ExportName;
 use crate::data::freshness;
 use crate::data::queries::QueryDir;
 use crate::deliver::Ledger;
@@ -201,12 +200,9 @@ fn wait_for_data(
     wait: &WaitForData,
     due: DateTime<Utc>,
 ) -> Fresh {
-    let data_dir = options.data_dir.as_ref().unwrap_or(&config.data.dir);
-    let customers = run::export_location(
-        &config.data.exports,
-        data_dir,
-        ExportName::CustomerResponses,
-    );
+    let root = options.data_dir.as_ref().unwrap_or(&config.data.dir);
+    let out_dir = options.out_dir.as_ref().unwrap_or(&config.paths.output);
+    let source = run::data_source(config, root, out_dir);
     let deadline = due + wait.deadline;
     let poll = (wait.deadline / 20)
         .to_std()
@@ -214,7 +210,7 @@ fn wait_for_data(
         .clamp(Duration::from_secs(1), Duration::from_secs(60));
     loop {
         let queries = QueryDir::new(&config.paths.queries);
-        match freshness::probe(&customers, queries) {
+        match freshness::probe(&source, &config.data.exports.customer_responses, queries) {
             Ok(found) if found.is_fresh(Utc::now(), wait.max_age) => return Fresh::Yes,
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "cannot check the data's freshness"),

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod s3;
 pub mod smtp;
 
 use std::path::{Path, PathBuf};
@@ -28,6 +29,20 @@ pub fn run_job(data: &Path, out: &Path, job: &str, period: &str, extra: &[&str])
     ];
     args.extend_from_slice(extra);
     xbrief(&args)
+}
+
+/// Copies a folder and everything in it.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
 
 pub fn stderr(output: &Output) -> String {
