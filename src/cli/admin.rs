@@ -18,7 +18,16 @@ pub fn plan(config_path: &Path, args: PlanArgs) -> Result<(), String> {
     let PlanArgs { next, from, format } = args;
     let config = Config::load(config_path).map_err(|e| e.to_string())?;
     let jobs: Vec<&crate::config::Job> = config.jobs.values().collect();
-    let plans = crate::schedule::plan::plan(&jobs, from.unwrap_or_else(chrono::Utc::now), next);
+    let from = from.unwrap_or_else(chrono::Utc::now);
+    let plans = crate::schedule::plan::plan(&jobs, from, next);
+    // the holds in the state store, when there is one (plan never creates it)
+    let state = run::state_dir(&config, &config.paths.output);
+    let pauses = match state.join("xbrief.sqlite").exists() {
+        true => crate::deliver::Ledger::open(&state)
+            .and_then(|l| l.pauses())
+            .map_err(|e| e.to_string())?,
+        false => crate::deliver::Pauses::default(),
+    };
     match format {
         Format::Json => println!(
             "{}",
@@ -27,6 +36,9 @@ pub fn plan(config_path: &Path, args: PlanArgs) -> Result<(), String> {
         Format::Text => {
             for plan in plans {
                 println!("{} ({}, \"{}\")", plan.job, plan.timezone, plan.schedule);
+                if let Some(pause) = pauses.of(&plan.job, from) {
+                    println!("  paused: {}", super::ledger::pause_text(pause));
+                }
                 for run in plan.runs {
                     println!(
                         "  {}  {}  period {}{}",

@@ -33,7 +33,8 @@ pub struct RunArgs {
     pub dry_run: bool,
 }
 
-pub fn run(config_path: &Path, args: RunArgs) -> Result<(), String> {
+/// Runs the jobs; the exit code tells the worst failure's class (README, Exit codes).
+pub fn run(config_path: &Path, args: RunArgs) -> Result<(), Failure> {
     let RunArgs {
         jobs,
         all,
@@ -44,7 +45,7 @@ pub fn run(config_path: &Path, args: RunArgs) -> Result<(), String> {
         transport,
         dry_run,
     } = args;
-    let config = Config::load(config_path).map_err(|e| e.to_string())?;
+    let config = Config::load(config_path).map_err(Failure::config)?;
     let names: Vec<String> = if all {
         config.jobs.keys().cloned().collect()
     } else {
@@ -63,12 +64,14 @@ pub fn run(config_path: &Path, args: RunArgs) -> Result<(), String> {
     };
     ensure_demo(&config, &options)?;
     if dry_run {
-        return print_dry_run(&config, &selected, &options);
+        return Ok(print_dry_run(&config, &selected, &options)?);
     }
     let mut undelivered = Vec::new();
+    let mut worst: Option<run::failure::FailureClass> = None;
     for job in selected {
         let summary =
-            run::run_job(&config, job, &options).map_err(|e| format!("job {}: {e}", job.name))?;
+            run::run_job(&config, job, &options).map_err(|e| Failure::of_run(&job.name, &e))?;
+        worst = worst.max(run::failure::delivery_class(&summary.delivered));
         let d = &summary.delivered;
         say!(
             "{} {}: {} sent in {:.2} s ({:.0}/s), {} already sent before, {} refused, {} still failing after retries",
@@ -104,14 +107,16 @@ pub fn run(config_path: &Path, args: RunArgs) -> Result<(), String> {
             );
         }
     }
-    if undelivered.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{} message(s) not delivered: {} (see `xbrief history`; the admins were notified)",
-            undelivered.len(),
-            undelivered.join(", ")
-        ))
+    match worst {
+        None => Ok(()),
+        Some(class) => Err(Failure {
+            message: format!(
+                "{} message(s) not delivered: {} (see `xbrief history --failed`; the admins were notified)",
+                undelivered.len(),
+                undelivered.join(", ")
+            ),
+            code: class.exit_code(),
+        }),
     }
 }
 

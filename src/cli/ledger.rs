@@ -11,22 +11,34 @@ pub struct HistoryArgs {
     pub period: Option<Period>,
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Only what failed: each failed run with its stage, class, error and next step, and
+    /// each recipient not delivered.
+    #[arg(long)]
+    pub failed: bool,
 }
 
 pub fn history(config_path: &Path, args: HistoryArgs) -> Result<(), String> {
-    let HistoryArgs { job, period, out } = args;
+    let HistoryArgs {
+        job,
+        period,
+        out,
+        failed,
+    } = args;
     let config = Config::load(config_path).map_err(|e| e.to_string())?;
     let out_dir = out.unwrap_or_else(|| config.paths.output.clone());
     let state = run::state_dir(&config, &out_dir);
     let ledger = crate::deliver::Ledger::open(&state).map_err(|e| e.to_string())?;
     let period = period.map(|p| p.to_string());
-    let runs = ledger
-        .runs(job.as_deref(), period.as_deref())
-        .map_err(|e| e.to_string())?;
+    let (job, period) = (job.as_deref(), period.as_deref());
+    if failed {
+        return print_failures(&ledger, job, period);
+    }
+    print_pauses(&ledger)?;
+    let runs = ledger.runs(job, period).map_err(|e| e.to_string())?;
     println!("runs ({}):", state.display());
     for r in runs {
         println!(
-            "  {} {} {} {} → {} {}: {} sent, {} failed, {} skipped",
+            "  {} {} {} {} → {} {}: {} sent, {} failed, {} skipped{}",
             r.run_id,
             r.job,
             r.period,
@@ -35,14 +47,12 @@ pub fn history(config_path: &Path, args: HistoryArgs) -> Result<(), String> {
             r.status,
             r.sent,
             r.failed,
-            r.skipped
+            r.skipped,
+            r.error.map(|e| format!(" ({e})")).unwrap_or_default()
         );
     }
     println!("deliveries:");
-    for d in ledger
-        .deliveries(job.as_deref(), period.as_deref())
-        .map_err(|e| e.to_string())?
-    {
+    for d in ledger.deliveries(job, period).map_err(|e| e.to_string())? {
         let resend = if d.resend > 0 {
             format!(" (resend {})", d.resend)
         } else {
@@ -66,6 +76,113 @@ pub fn history(config_path: &Path, args: HistoryArgs) -> Result<(), String> {
             d.last_error
                 .map(|e| format!(", last error: {e}"))
                 .unwrap_or_default()
+        );
+    }
+    let tests = ledger.test_sends(job, period).map_err(|e| e.to_string())?;
+    if !tests.is_empty() {
+        println!("test sends (not deliveries):");
+        for [job, period, scope, to, status, error, by, at] in tests {
+            let text = |v: Option<String>| v.unwrap_or_default();
+            println!(
+                "  {} {} {} [{}] by {} at {}: {}{}",
+                text(job),
+                text(period),
+                text(to),
+                text(scope),
+                text(by),
+                text(at),
+                text(status),
+                error.map(|e| format!(", {e}")).unwrap_or_default()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn print_pauses(ledger: &crate::deliver::Ledger) -> Result<(), String> {
+    let now = chrono::Utc::now();
+    let pauses = ledger.pauses().map_err(|e| e.to_string())?;
+    let holding: Vec<_> = pauses.0.iter().filter(|p| p.holds(now)).collect();
+    if !holding.is_empty() {
+        println!("paused:");
+        for p in holding {
+            println!("  {}", pause_text(p));
+        }
+    }
+    Ok(())
+}
+
+/// A hold in one line: what, why, who, since and until when.
+pub fn pause_text(p: &crate::deliver::Pause) -> String {
+    let what = if p.job == crate::deliver::ALL_JOBS {
+        "every job"
+    } else {
+        p.job.as_str()
+    };
+    let until = p.until.map_or_else(
+        || "until resumed".to_string(),
+        |t| format!("until {}", t.to_rfc3339()),
+    );
+    format!(
+        "{what}: {} (by {}, since {}, {until})",
+        p.reason, p.paused_by, p.paused_at
+    )
+}
+
+/// `history --failed`: each failed run with where it stopped, what kind of failure, its
+/// error and the next step; then each recipient not delivered.
+fn print_failures(
+    ledger: &crate::deliver::Ledger,
+    job: Option<&str>,
+    period: Option<&str>,
+) -> Result<(), String> {
+    use crate::run::failure::FailureClass;
+    let runs = ledger.runs(job, period).map_err(|e| e.to_string())?;
+    println!("failed runs:");
+    for r in runs.iter().filter(|r| r.status == "failed") {
+        let class = r.error_class.as_deref().and_then(FailureClass::parse);
+        println!(
+            "  {} {} {} at {}: stage {}, class {}: {}",
+            r.run_id,
+            r.job,
+            r.period,
+            r.finished_at.as_deref().unwrap_or("?"),
+            r.stage.as_deref().unwrap_or("?"),
+            r.error_class.as_deref().unwrap_or("?"),
+            r.error.as_deref().unwrap_or("")
+        );
+        if let Some(class) = class {
+            println!("    next: {}", class.next_step(&r.job, &r.period));
+        }
+    }
+    println!("not delivered:");
+    for d in ledger.deliveries(job, period).map_err(|e| e.to_string())? {
+        if d.status == "sent" {
+            continue;
+        }
+        let scope = if d.scope.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", d.scope)
+        };
+        println!(
+            "  {} {} {}{}: {} after {} attempt(s): {}",
+            d.job,
+            d.period,
+            d.recipient,
+            scope,
+            d.status,
+            d.attempts,
+            d.last_error.as_deref().unwrap_or("")
+        );
+        let next = if d.status == "pending" {
+            format!("the next run of {} {} retries it, or", d.job, d.period)
+        } else {
+            "fix the address or the server's refusal, then".to_string()
+        };
+        println!(
+            "    next: {next} `xbrief resend {} --period {} --to {}`",
+            d.job, d.period, d.recipient
         );
     }
     Ok(())

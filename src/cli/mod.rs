@@ -22,6 +22,7 @@ mod admin;
 mod jobs;
 mod ledger;
 mod logs;
+mod operate;
 mod preview;
 
 #[derive(Parser)]
@@ -68,6 +69,48 @@ enum Command {
     Preview(preview::PreviewArgs),
     /// Write deterministic demo exports (same arguments → same bytes).
     Demo(preview::DemoArgs),
+    /// Hold a job (or every job): a running `serve` skips its fires until `resume` or
+    /// `--until`, recording each as skipped with the reason.
+    Pause(operate::PauseArgs),
+    /// Lift a hold; `serve` catches up the latest miss within `catch_up_within`.
+    Resume(operate::ResumeArgs),
+    /// Render one briefing from the real data and send it to one address, marked as a
+    /// test; recorded as a test send, never as a delivery.
+    SendTest(operate::SendTestArgs),
+}
+
+/// A command's failure: its words and `xbrief`'s exit code (README, Exit codes).
+pub struct Failure {
+    pub message: String,
+    pub code: u8,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure { message, code: 1 }
+    }
+}
+
+impl Failure {
+    fn config(error: impl std::fmt::Display) -> Failure {
+        Failure {
+            message: error.to_string(),
+            code: run::failure::FailureClass::Config.exit_code(),
+        }
+    }
+
+    fn of_run(job: &str, error: &run::RunError) -> Failure {
+        let text = error.to_string();
+        let named = text.starts_with(&format!("job {job}:"));
+        Failure {
+            message: if named {
+                text
+            } else {
+                format!("job {job}: {text}")
+            },
+            code: error.class().exit_code(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -127,9 +170,9 @@ pub fn main() -> ExitCode {
     );
     match execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
+        Err(Failure { message, code }) => {
             tracing::error!(target: "xbrief::summary", "error: {message}");
-            ExitCode::FAILURE
+            ExitCode::from(code)
         }
     }
 }
@@ -167,16 +210,19 @@ fn find_job<'c>(config: &'c Config, name: &str) -> Result<&'c crate::config::Job
     })
 }
 
-fn execute(cli: Cli) -> Result<(), String> {
+fn execute(cli: Cli) -> Result<(), Failure> {
     let config = cli.config.as_path();
     match cli.command {
         Command::Run(args) => jobs::run(config, args),
-        Command::Plan(args) => admin::plan(config, args),
-        Command::History(args) => ledger::history(config, args),
-        Command::Resend(args) => ledger::resend(config, args),
-        Command::Validate(args) => admin::validate(config, args),
-        Command::Preview(args) => preview::preview(config, args),
-        Command::Demo(args) => preview::demo(args),
+        Command::Plan(args) => Ok(admin::plan(config, args)?),
+        Command::History(args) => Ok(ledger::history(config, args)?),
+        Command::Resend(args) => Ok(ledger::resend(config, args)?),
+        Command::Validate(args) => Ok(admin::validate(config, args)?),
+        Command::Preview(args) => Ok(preview::preview(config, args)?),
+        Command::Demo(args) => Ok(preview::demo(args)?),
+        Command::Pause(args) => Ok(operate::pause(config, args)?),
+        Command::Resume(args) => Ok(operate::resume(config, args)?),
+        Command::SendTest(args) => operate::send_test(config, args),
         Command::Schema => {
             let schema = crate::config::json_schema();
             println!(
@@ -185,6 +231,6 @@ fn execute(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Serve => crate::schedule::serve::serve(config).map_err(|e| e.to_string()),
+        Command::Serve => Ok(crate::schedule::serve::serve(config).map_err(|e| e.to_string())?),
     }
 }

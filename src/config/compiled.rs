@@ -32,6 +32,7 @@ pub struct Config {
     pub scorecard: ScorecardPolicy,
     pub delivery: Delivery,
     pub jobs: BTreeMap<String, Job>,
+    pub serve: ServeSettings,
     /// SHA-256 of the effective config (defaults filled in), for the audit trail.
     pub sha256: String,
     /// Sound values that are probably mistakes (a schedule firing every second): `validate`
@@ -43,6 +44,14 @@ impl Config {
     pub fn job(&self, name: &str) -> Option<&Job> {
         self.jobs.get(name)
     }
+}
+
+/// `serve`'s listener and heartbeat.
+#[derive(Debug, Clone, Default)]
+pub struct ServeSettings {
+    pub listen: Option<std::net::SocketAddr>,
+    /// Never logged: a heartbeat URL is often its own secret.
+    pub heartbeat_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -3,12 +3,12 @@
 
 use super::compiled::{
     Comparison, ComponentPolicy, Config, DataSettings, Delivery, Job, Paths, PayoutPoints,
-    RetryPolicy, Schedule, ScorecardPolicy, SmtpServer, WaitForData,
+    RetryPolicy, Schedule, ScorecardPolicy, ServeSettings, SmtpServer, WaitForData,
 };
 use super::keys;
 use super::model::{
     Audience, ConfigFile, DataSection, DecimalValue, JobSection, PeriodRule, S3Section,
-    UrlStyleName,
+    ServeSection, UrlStyleName,
 };
 use super::recipients::{AllowedDomains, RecipientProblem};
 use super::schema::json_schema;
@@ -268,6 +268,51 @@ impl Validator<'_> {
         });
     }
 
+    /// `serve.listen` as an address (a port alone: loopback) and `serve.heartbeat_url`.
+    fn serve(&mut self, section: Option<&ServeSection>) -> ServeSettings {
+        let Some(section) = section else {
+            return ServeSettings::default();
+        };
+        let listen = section.listen.as_ref().and_then(|text| {
+            let value = text.value.trim();
+            let parsed = value
+                .parse::<std::net::SocketAddr>()
+                .ok()
+                .or_else(|| {
+                    let port = value.parse::<u16>().ok()?;
+                    Some(std::net::SocketAddr::from(([127, 0, 0, 1], port)))
+                })
+                .or_else(|| {
+                    let port = value.strip_prefix("localhost:")?.parse::<u16>().ok()?;
+                    Some(std::net::SocketAddr::from(([127, 0, 0, 1], port)))
+                });
+            if parsed.is_none() {
+                self.error(
+                    text.referenced,
+                    format!(
+                        "`serve.listen` must be an address and port such as 127.0.0.1:9184 (or a port alone, on loopback), found `{value}`"
+                    ),
+                );
+            }
+            parsed
+        });
+        let heartbeat_url = section.heartbeat_url.as_ref().and_then(|url| {
+            let ok = url.value.starts_with("http://") || url.value.starts_with("https://");
+            if !ok {
+                // the URL is not repeated: it often carries its own token
+                self.error(
+                    url.referenced,
+                    "`serve.heartbeat_url` must be an http:// or https:// URL".into(),
+                );
+            }
+            ok.then(|| url.value.trim_end_matches('/').to_string())
+        });
+        ServeSettings {
+            listen,
+            heartbeat_url,
+        }
+    }
+
     /// `data.dir` as a folder or bucket, and the bucket settings that cannot work.
     fn data_root(&mut self, data: &DataSection) -> Option<DataRoot> {
         let root = match DataRoot::parse(&data.dir.value) {
@@ -460,6 +505,7 @@ impl Validator<'_> {
         let delivery = self.delivery(&file, allowed);
         let scorecard = self.scorecard(&file);
         let data_root = self.data_root(&file.data);
+        let serve = self.serve(file.serve.as_ref());
         if file.jobs.is_empty() {
             self.error(
                 Location::UNKNOWN,
@@ -510,6 +556,7 @@ impl Validator<'_> {
             scorecard,
             delivery,
             jobs,
+            serve,
             sha256: effective_sha256(&file),
         })
     }

@@ -11,7 +11,7 @@ mod schema;
 
 pub use compiled::{
     Comparison, ComponentPolicy, Config, DataSettings, Delivery, Job, Paths, PayoutPoints,
-    RetryPolicy, Schedule, ScorecardPolicy, SmtpServer, WaitForData,
+    RetryPolicy, Schedule, ScorecardPolicy, ServeSettings, SmtpServer, WaitForData,
 };
 pub use load::{ConfigError, LoadError, located, yaml_message};
 pub use model::{Audience, ComponentName, ExportPaths, PageSize, SmtpTls, Transport, WhenStale};

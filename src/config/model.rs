@@ -33,6 +33,9 @@ pub struct ConfigFile {
     pub scorecard: ScorecardSection,
     pub delivery: DeliverySection,
     pub jobs: BTreeMap<String, JobSection>,
+    /// `xbrief serve`'s HTTP listener and heartbeat (both off unless set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serve: Option<ServeSection>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -182,6 +185,21 @@ impl Default for CompareSection {
             overdispersion: false,
         }
     }
+}
+
+/// Operating `xbrief serve`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+#[schemars(deny_unknown_fields)]
+pub struct ServeSection {
+    /// Address and port of the HTTP listener (`/metrics`, `/healthz`, `/readyz` and the
+    /// status page), e.g. `127.0.0.1:9184`; a port alone binds to loopback. Off when absent.
+    #[schemars(with = "Option<String>")]
+    pub listen: Option<Spanned<String>>,
+    /// A dead-man's-switch URL (Healthchecks style): `<url>/start` when a run starts, `<url>`
+    /// when it succeeds, `<url>/fail` when it fails.
+    #[schemars(with = "Option<String>")]
+    pub heartbeat_url: Option<Spanned<String>>,
 }
 
 /// What drives loyalty (metrics.md §11).

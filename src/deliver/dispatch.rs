@@ -206,6 +206,24 @@ impl Sender<'_> {
         Ok((delivered, ledger))
     }
 
+    /// One message outside the ledger (a test send): the allowed domains apply, the
+    /// transport takes it, and its outcome is returned (none when the runner is stopping),
+    /// recorded as a delivery nowhere.
+    pub fn send_unrecorded(&self, envelope: Envelope) -> Result<Option<Outcome>, DeliveryError> {
+        if self.allowed.check(&envelope.identity.recipient).is_err() {
+            return Err(DeliveryError::NotAllowed {
+                recipient: envelope.identity.recipient,
+                allowed: self.allowed.to_string(),
+            });
+        }
+        let (record, _unrecorded) = mpsc::channel();
+        let mut outcomes = self
+            .transport
+            .handover()
+            .hand_over(self, vec![envelope], &record)?;
+        Ok(outcomes.pop())
+    }
+
     /// The MIME message of an envelope, its attachments read from the run's folder.
     pub(super) fn mime(&self, envelope: &Envelope) -> Result<lettre::Message, MessageError> {
         build(

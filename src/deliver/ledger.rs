@@ -19,6 +19,7 @@ mod sql {
     pub const DELIVERIES: &str = include_str!("sql/deliveries.sql");
     pub const UNFINISHED: &str = include_str!("sql/unfinished.sql");
     pub const SUCCEEDED: &str = include_str!("sql/succeeded.sql");
+    pub const SKIPPED_FIRE: &str = include_str!("sql/skipped_fire.sql");
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -102,21 +103,54 @@ pub struct RunRow {
     pub period: String,
     pub started_at: String,
     pub finished_at: Option<String>,
+    /// running, succeeded, failed, or skipped (a paused fire)
     pub status: String,
     pub sent: u32,
     pub failed: u32,
     pub skipped: u32,
+    pub error: Option<String>,
+    /// Where a failed run stopped: data, figures, render, send.
+    pub stage: Option<String>,
+    /// config, data, render, delivery_partial, delivery_failed.
+    pub error_class: Option<String>,
+}
+
+impl RunRow {
+    pub(super) fn from_row(r: &rusqlite::Row) -> rusqlite::Result<RunRow> {
+        Ok(RunRow {
+            run_id: r.get(0)?,
+            job: r.get(1)?,
+            period: r.get(2)?,
+            started_at: r.get(3)?,
+            finished_at: r.get(4)?,
+            status: r.get(5)?,
+            sent: r.get(6)?,
+            failed: r.get(7)?,
+            skipped: r.get(8)?,
+            error: r.get(9)?,
+            stage: r.get(10)?,
+            error_class: r.get(11)?,
+        })
+    }
+}
+
+/// Why a run failed, as the state store keeps it.
+#[derive(Debug, Clone, Copy)]
+pub struct RunFailure<'a> {
+    pub stage: &'a str,
+    pub class: &'a str,
+    pub message: &'a str,
 }
 
 pub struct Ledger {
     path: PathBuf,
-    connection: Connection,
+    pub(super) connection: Connection,
 }
 
 /// How long a writer waits for another to let go of the store.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
-fn now() -> String {
+pub(super) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
@@ -165,7 +199,7 @@ impl Ledger {
         Ok(Ledger { path, connection })
     }
 
-    fn fail(&self, source: rusqlite::Error) -> LedgerError {
+    pub(super) fn fail(&self, source: rusqlite::Error) -> LedgerError {
         LedgerError::Store {
             path: self.path.clone(),
             source,
@@ -231,14 +265,15 @@ impl Ledger {
             .map_err(|e| self.fail(e))
     }
 
+    /// Ends a run: succeeded without a failure, else failed with its stage and class.
     pub fn finish_run(
         &self,
         run_id: &str,
         counts: [usize; 4],
-        error: Option<&str>,
+        failure: Option<RunFailure>,
     ) -> Result<(), LedgerError> {
         let [messages, sent, failed, skipped] = counts.map(|c| c as i64);
-        let status = if error.is_some() || failed > 0 {
+        let status = if failure.is_some() {
             "failed"
         } else {
             "succeeded"
@@ -254,9 +289,20 @@ impl Ledger {
                     sent,
                     failed,
                     skipped,
-                    error
+                    failure.map(|f| f.message),
+                    failure.map(|f| f.stage),
+                    failure.map(|f| f.class)
                 ],
             )
+            .map(|_| ())
+            .map_err(|e| self.fail(e))
+    }
+
+    /// A fire that did not run, recorded with why (`paused: …`).
+    pub fn skipped_fire(&self, job: &str, period: &str, why: &str) -> Result<(), LedgerError> {
+        let run_id = uuid::Uuid::new_v4().to_string();
+        self.connection
+            .execute(sql::SKIPPED_FIRE, params![run_id, job, period, now(), why])
             .map(|_| ())
             .map_err(|e| self.fail(e))
     }
@@ -299,19 +345,7 @@ impl Ledger {
         job: Option<&str>,
         period: Option<&str>,
     ) -> Result<Vec<RunRow>, LedgerError> {
-        self.select(sql::RUNS, job, period, |r| {
-            Ok(RunRow {
-                run_id: r.get(0)?,
-                job: r.get(1)?,
-                period: r.get(2)?,
-                started_at: r.get(3)?,
-                finished_at: r.get(4)?,
-                status: r.get(5)?,
-                sent: r.get(6)?,
-                failed: r.get(7)?,
-                skipped: r.get(8)?,
-            })
-        })
+        self.select(sql::RUNS, job, period, RunRow::from_row)
     }
 
     pub fn deliveries(
@@ -335,7 +369,7 @@ impl Ledger {
     }
 
     /// The rows of a listing query, filtered by job and period when given.
-    fn select<T>(
+    pub(super) fn select<T>(
         &self,
         query: &str,
         job: Option<&str>,

@@ -36,10 +36,14 @@ pub struct Identity {
     pub scope: String,
     /// 0 for the run's own delivery, 1… for an admin's resends.
     pub resend: u32,
+    /// A test send's id (`xbrief send-test`): its own key and Message-ID, so no server or
+    /// client takes it for the briefing itself, and an `X-Xbrief-Test` header.
+    pub test: Option<String>,
 }
 
 const IDEMPOTENCY: HeaderName = HeaderName::new_from_ascii_str("X-Xbrief-Idempotency-Key");
 const RESEND: HeaderName = HeaderName::new_from_ascii_str("X-Xbrief-Resend");
+const TEST: HeaderName = HeaderName::new_from_ascii_str("X-Xbrief-Test");
 
 impl Identity {
     /// SHA-256 of job, period, recipient (lowercased) and scope, hex.
@@ -54,11 +58,19 @@ impl Identity {
             hash.update(part.as_bytes());
             hash.update([0]);
         }
+        if let Some(test) = &self.test {
+            hash.update(b"test\0");
+            hash.update(test.as_bytes());
+        }
         hex::encode(hash.finalize())
     }
 
     pub fn message_id(&self) -> String {
-        format!("<{}.{}@xbrief>", &self.idempotency_key()[..32], self.resend)
+        let key = self.idempotency_key();
+        match &self.test {
+            Some(_) => format!("<{}.test@xbrief>", &key[..32]),
+            None => format!("<{}.{}@xbrief>", &key[..32], self.resend),
+        }
     }
 }
 
@@ -107,6 +119,9 @@ pub fn build(
         .raw_header(HeaderValue::new(IDEMPOTENCY, identity.idempotency_key()));
     if identity.resend > 0 {
         builder = builder.raw_header(HeaderValue::new(RESEND, identity.resend.to_string()));
+    }
+    if let Some(test) = &identity.test {
+        builder = builder.raw_header(HeaderValue::new(TEST, test.clone()));
     }
     if let Some(reply_to) = reply_to {
         builder = builder.reply_to(reply_to.clone());

@@ -7,6 +7,7 @@ use rusqlite::{Connection, TransactionBehavior};
 const MIGRATIONS: &[&str] = &[
     include_str!("sql/migrations/0001_runs_and_deliveries.sql"),
     include_str!("sql/migrations/0002_deliveries_by_scope.sql"),
+    include_str!("sql/migrations/0003_operations.sql"),
 ];
 
 /// The schema version this build writes.
@@ -56,7 +57,7 @@ mod tests {
     fn an_old_store_keeps_its_deliveries_under_every_scope() {
         let mut connection = version_one();
         apply(&mut connection).unwrap();
-        assert_eq!(version(&connection).unwrap(), 2);
+        assert_eq!(version(&connection).unwrap(), CURRENT);
         let row: (String, String, String) = connection
             .query_row("SELECT recipient, scope, status FROM deliveries", [], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))

@@ -53,6 +53,26 @@ pub struct Catalog {
     pub messages: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Catalog {
+    /// A message by path (`dimension.pride`), when the catalog has it.
+    pub fn message(&self, path: &str) -> Option<&str> {
+        let mut value = Some(&self.messages);
+        let mut parts = path.split('.').peekable();
+        while let Some(part) = parts.next() {
+            match value?.get(part) {
+                Some(serde_json::Value::Object(inner)) if parts.peek().is_some() => {
+                    value = Some(inner)
+                }
+                Some(serde_json::Value::String(text)) if parts.peek().is_none() => {
+                    return Some(text.as_str());
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+}
+
 impl Format {
     fn fill(pattern: &str, fields: &[(&str, String)]) -> String {
         fields

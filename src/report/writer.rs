@@ -8,7 +8,6 @@ use crate::metrics::ratio::{Ratio, round_f64_text};
 use crate::metrics::voices::{Comment, Voices};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use serde_json::Value;
 
 pub const DASH: &str = "–";
 
@@ -141,17 +140,7 @@ impl Writer<'_> {
     /// A catalog message by path (`dimension.pride`); the key itself when missing, so a
     /// gap shows instead of failing the run (the catalog test keeps the languages aligned).
     pub fn word(&self, path: &str) -> String {
-        let mut value = Some(&self.catalog.messages);
-        let mut parts = path.split('.').peekable();
-        while let Some(part) = parts.next() {
-            let Some(map) = value else { break };
-            match map.get(part) {
-                Some(Value::Object(inner)) if parts.peek().is_some() => value = Some(inner),
-                Some(Value::String(text)) if parts.peek().is_none() => return text.clone(),
-                _ => break,
-            }
-        }
-        path.to_string()
+        self.catalog.message(path).unwrap_or(path).to_string()
     }
 
     /// A name from the data, capped at a length a page can show.

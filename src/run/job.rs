@@ -36,7 +36,17 @@ pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSu
             ];
             // a run stopped mid-send stays `running`: the next start resumes it
             if delivered.interrupted == 0 {
-                ledger.finish_run(&run.run_id, counts, None)?;
+                let class = failure::delivery_class(&delivered);
+                let message =
+                    class.map(|_| format!("{} of {messages} message(s) not delivered", counts[2]));
+                let failure = class
+                    .zip(message.as_deref())
+                    .map(|(class, message)| RunFailure {
+                        stage: failure::Stage::Send.as_str(),
+                        class: class.as_str(),
+                        message,
+                    });
+                ledger.finish_run(&run.run_id, counts, failure)?;
             }
             Ok(RunSummary {
                 job: job.name.clone(),
@@ -50,7 +60,13 @@ pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSu
             })
         }
         Err(error) => {
-            ledger.finish_run(&run.run_id, [0; 4], Some(&error.to_string()))?;
+            let message = error.to_string();
+            let failure = RunFailure {
+                stage: error.stage().as_str(),
+                class: error.class().as_str(),
+                message: &message,
+            };
+            ledger.finish_run(&run.run_id, [0; 4], Some(failure))?;
             Err(error)
         }
     }
@@ -85,6 +101,7 @@ impl Run<'_> {
             "figures computed"
         );
         let hashes = exports.file_hashes()?;
+        ledger.record_freshness(&newest_rows(&figures.quality))?;
         let (job, period) = (self.job.job, self.job.period);
         let job_dir = self.job.out_dir.join(&job.name);
         let final_dir = job_dir.join(period.to_string());
@@ -124,6 +141,7 @@ impl Run<'_> {
         let sender = self.job.sender(transport, &final_dir, &self.run_id);
         let envelopes = std::mem::take(&mut produced.messages);
         let count = envelopes.len();
+        ledger.sending(&self.run_id, count)?;
         let (delivered, ledger) = sender.send(ledger, envelopes)?;
         if !(delivered.failed.is_empty() && delivered.pending.is_empty()) {
             notify_admins(&self.job, &self.run_id, &sender, ledger, &delivered);
@@ -246,6 +264,7 @@ impl Run<'_> {
                         recipient: to.clone(),
                         scope: briefing.scope.clone(),
                         resend: 0,
+                        test: None,
                     },
                     message: OutgoingMessage {
                         to: to.clone(),
@@ -344,4 +363,17 @@ pub fn check_recipients(
             addresses: bad.join(", "),
         })
     }
+}
+
+/// The newest row of each response export, RFC 3339, for the operators' metrics.
+fn newest_rows(quality: &metrics::quality::Quality) -> Vec<(&'static str, String)> {
+    quality
+        .newest
+        .iter()
+        .filter_map(|(export, newest)| {
+            let at = chrono::NaiveDateTime::parse_from_str(newest.as_deref()?, "%Y-%m-%d %H:%M:%S")
+                .ok()?;
+            Some((*export, at.and_utc().to_rfc3339()))
+        })
+        .collect()
 }

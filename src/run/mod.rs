@@ -6,7 +6,7 @@ use crate::config::{Config, Job, RecipientProblem};
 use crate::data::{DataError, DataRoot, Exports};
 use crate::deliver::{
     Attachment, Delivered, DeliveryError, Envelope, Identity, Ledger, LedgerError, OutgoingMessage,
-    Sender, SettingsError,
+    RunFailure, Sender, SettingsError,
 };
 use crate::export::{self, Manifest, ManifestFile, ManifestInput, ManifestRecipient};
 use crate::metrics::{self, MetricsError};
@@ -21,17 +21,20 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 mod context;
+pub mod failure;
 mod job;
 mod notice;
 mod preview;
 mod render;
 mod resend;
+mod send_test;
 
 pub use context::{JobRun, data_source, export_patterns, page, state_dir};
 pub use job::{check_recipients, recipients_with, run_job};
 pub use notice::{NOTICE_TEMPLATE, notice_context};
 pub use preview::{Pick, Preview, dry_run, preview};
 pub use resend::resend;
+pub use send_test::{TestSent, send_test};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {

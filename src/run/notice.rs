@@ -70,6 +70,7 @@ pub(super) fn notify_admins(
                 recipient: to.clone(),
                 scope: "notice".into(),
                 resend: 0,
+                test: None,
             },
             message: OutgoingMessage {
                 to,

@@ -29,6 +29,7 @@ pub fn resend(
         recipient: to.to_string(),
         scope: preview.scope.clone(),
         resend: ledger.next_resend(&job.name, &period, to, &preview.scope)?,
+        test: None,
     };
     let run_folder = run.out_dir.join(&job.name).join(preview.period.to_string());
     let folder = run_folder.join("resend");

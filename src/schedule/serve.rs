@@ -5,17 +5,20 @@
 //! lets the runs in flight finish, then exits 0.
 
 use super::fire::{next_fires, previous_fire};
+use super::heartbeat::{Beat, Heartbeat};
+use super::http;
 use super::idle::release_idle_memory;
+use super::operations::Operations;
 use super::ticker::{HOUSEKEEPING, Ticker};
 use crate::config::{Config, Job, WaitForData, WhenStale};
 
 use crate::data::freshness;
 use crate::data::queries::QueryDir;
-use crate::deliver::Ledger;
+use crate::deliver::{Ledger, Pause, Pauses};
 use crate::period::Period;
 use crate::run::{self, RunOptions};
 use chrono::{DateTime, Utc};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
@@ -44,6 +47,14 @@ pub enum ServeError {
     Ticker(#[from] tokio_cron_scheduler::JobSchedulerError),
     #[error("cannot start the runner's event loop: {0}")]
     Runtime(#[source] std::io::Error),
+    #[error("cannot listen on {address} (serve.listen): {source}")]
+    Listen {
+        address: std::net::SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Heartbeat(String),
 }
 
 static STOP: AtomicBool = AtomicBool::new(false);
@@ -111,6 +122,7 @@ fn modified(path: &Path) -> Option<SystemTime> {
 #[derive(Default)]
 struct Running {
     runs: BTreeMap<String, JoinHandle<()>>,
+    heartbeat: Option<Heartbeat>,
 }
 
 impl Running {
@@ -141,6 +153,12 @@ impl Running {
         tracing::info!(target: "xbrief::summary", "{} {period}: starting ({why})", job.name);
         let name = job.name.clone();
         let (config, job) = (config.clone(), job.clone());
+        let heartbeat = self.heartbeat.clone();
+        let beat = move |beat| {
+            if let Some(heartbeat) = &heartbeat {
+                heartbeat.beat(beat);
+            }
+        };
         let handle = std::thread::spawn(move || {
             let mut options = RunOptions::for_period(Some(period));
             if let Some(wait) = &job.wait_for_data {
@@ -162,18 +180,25 @@ impl Running {
                     }
                 }
             }
+            beat(Beat::Start);
             match run::run_job(&config, &job, &options) {
-                Ok(summary) => tracing::info!(target: "xbrief::summary",
-                    "{} {}: {} sent, {} already sent before, {} not delivered, {} left for the next start",
-                    summary.job,
-                    summary.period,
-                    summary.delivered.sent,
-                    summary.delivered.skipped,
-                    summary.delivered.failed.len() + summary.delivered.pending.len(),
-                    summary.delivered.interrupted
-                ),
+                Ok(summary) => {
+                    tracing::info!(target: "xbrief::summary",
+                        "{} {}: {} sent, {} already sent before, {} not delivered, {} left for the next start",
+                        summary.job,
+                        summary.period,
+                        summary.delivered.sent,
+                        summary.delivered.skipped,
+                        summary.delivered.failed.len() + summary.delivered.pending.len(),
+                        summary.delivered.interrupted
+                    );
+                    // a run with a recipient not reached is no success
+                    let delivered = run::failure::delivery_class(&summary.delivered).is_none();
+                    beat(if delivered { Beat::Success } else { Beat::Fail });
+                }
                 Err(error) => {
-                    tracing::info!(target: "xbrief::summary", "{} {period}: failed: {error}", job.name)
+                    tracing::info!(target: "xbrief::summary", "{} {period}: failed: {error}", job.name);
+                    beat(Beat::Fail);
                 }
             }
         });
@@ -246,47 +271,85 @@ async fn arm(ticker: &mut Ticker, config: &Config) -> Result<(), ServeError> {
 }
 
 /// On start: resume the runs that died, then catch up each job's latest miss when it is
-/// recent enough; older misses are only logged.
+/// recent enough; older misses are only logged. A paused job is neither resumed nor caught
+/// up (its `resume` catches up).
 fn recover(
     config: &Arc<Config>,
     ledger: &Ledger,
     running: &mut Running,
     now: DateTime<Utc>,
 ) -> Result<(), ServeError> {
+    let pauses = ledger.pauses()?;
     for (job_name, period_text) in ledger.unfinished()? {
         let (Some(job), Ok(period)) = (config.job(&job_name), Period::parse(&period_text)) else {
             continue;
         };
+        if let Some(pause) = pauses.of(&job.name, now) {
+            log_skipped(job, period, pause);
+            continue;
+        }
         running.start(config, job, period, now, "resuming a run that died");
     }
     for job in config.jobs.values() {
-        let Some(latest) = previous_fire(&job.schedule.cron, job.timezone, now) else {
-            continue;
-        };
-        let period = job.period_at(latest.at.with_timezone(&Utc));
-        if ledger.succeeded(&job.name, &period.to_string())? || running.runs.contains_key(&job.name)
-        {
-            continue;
-        }
-        let age = now - latest.at.with_timezone(&Utc);
-        if age <= job.catch_up_within {
-            running.start(
-                config,
-                job,
-                period,
-                latest.at.with_timezone(&Utc),
-                &format!("caught up: missed at {}", latest.at.to_rfc3339()),
-            );
-        } else {
-            tracing::info!(target: "xbrief::summary",
-                "{} {period}: missed at {}, older than catch_up_within: not run (xbrief run {} --period {period} runs it)",
-                job.name,
-                latest.at.to_rfc3339(),
-                job.name
-            );
+        if pauses.of(&job.name, now).is_none() {
+            catch_up(config, ledger, running, job, now)?;
         }
     }
     Ok(())
+}
+
+/// Runs `job`'s latest miss when it is within `catch_up_within`, else logs it.
+fn catch_up(
+    config: &Arc<Config>,
+    ledger: &Ledger,
+    running: &mut Running,
+    job: &Job,
+    now: DateTime<Utc>,
+) -> Result<(), ServeError> {
+    let Some(latest) = previous_fire(&job.schedule.cron, job.timezone, now) else {
+        return Ok(());
+    };
+    let period = job.period_at(latest.at.with_timezone(&Utc));
+    if ledger.succeeded(&job.name, &period.to_string())? || running.runs.contains_key(&job.name) {
+        return Ok(());
+    }
+    let age = now - latest.at.with_timezone(&Utc);
+    if age <= job.catch_up_within {
+        running.start(
+            config,
+            job,
+            period,
+            latest.at.with_timezone(&Utc),
+            &format!("caught up: missed at {}", latest.at.to_rfc3339()),
+        );
+    } else {
+        tracing::info!(target: "xbrief::summary",
+            "{} {period}: missed at {}, older than catch_up_within: not run (xbrief run {} --period {period} runs it)",
+            job.name,
+            latest.at.to_rfc3339(),
+            job.name
+        );
+    }
+    Ok(())
+}
+
+fn log_skipped(job: &Job, period: Period, pause: &Pause) {
+    tracing::info!(target: "xbrief::summary",
+        "{} {period}: skipped: paused by {} ({})",
+        job.name,
+        pause.paused_by,
+        pause.reason
+    );
+}
+
+/// The jobs held now, for noticing when one is resumed.
+fn held(config: &Config, pauses: &Pauses, now: DateTime<Utc>) -> BTreeSet<String> {
+    config
+        .jobs
+        .keys()
+        .filter(|job| pauses.of(job, now).is_some())
+        .cloned()
+        .collect()
 }
 
 pub fn serve(config_path: &Path) -> Result<(), ServeError> {
@@ -302,9 +365,14 @@ pub fn serve(config_path: &Path) -> Result<(), ServeError> {
     let _lock = lock(&state)?;
     install_signals();
     let ledger = Ledger::open(&state)?;
-    let mut running = Running::default();
+    let mut running = Running {
+        heartbeat: match &config.serve.heartbeat_url {
+            Some(url) => Some(Heartbeat::new(url).map_err(ServeError::Heartbeat)?),
+            None => None,
+        },
+        ..Running::default()
+    };
     recover(&config, &ledger, &mut running, Utc::now())?;
-    drop(ledger);
     tracing::info!(target: "xbrief::summary",
         "serving {} job(s) from {}; state in {}",
         config.jobs.len(),
@@ -316,68 +384,130 @@ pub fn serve(config_path: &Path) -> Result<(), ServeError> {
         .enable_all()
         .build()
         .map_err(ServeError::Runtime)?;
-    runtime.block_on(tick(config_path, config, &mut running, load))?;
+    let operations = Arc::new(Operations::new(config.clone(), state.clone()));
+    runtime.block_on(async {
+        if let Some(address) = config.serve.listen {
+            let bound = http::start(address, operations.clone())
+                .await
+                .map_err(|source| ServeError::Listen { address, source })?;
+            tracing::info!(target: "xbrief::summary", "status page and metrics on http://{bound}/");
+        }
+        let mut serving = Serving {
+            config_path,
+            config,
+            ledger,
+            running: &mut running,
+            operations,
+        };
+        serving.tick(load).await
+    })?;
     tracing::info!(target: "xbrief::summary", "stopping: waiting for the runs in flight");
     running.wait();
     tracing::info!(target: "xbrief::summary", "stopped");
     Ok(())
 }
 
-async fn tick(
-    config_path: &Path,
-    mut config: Arc<Config>,
-    running: &mut Running,
-    load: impl Fn(&Path) -> Result<Arc<Config>, ServeError>,
-) -> Result<(), ServeError> {
-    let (rings, mut alarms) = tokio::sync::mpsc::unbounded_channel();
-    let mut ticker = Ticker::start(rings).await?;
-    arm(&mut ticker, &config).await?;
-    let mut config_time = modified(config_path);
-    let mut housekeeping = tokio::time::interval(HOUSEKEEPING);
-    while !STOP.load(Ordering::SeqCst) {
-        tokio::select! {
-            Some(alarm) = alarms.recv() => {
-                // an alarm set before a reload rings for nothing
-                if !ticker.is_current(&alarm) {
-                    continue;
-                }
-                if let Some(job) = config.job(&alarm.job) {
-                    let local = alarm.at.with_timezone(&job.timezone);
-                    running.start(
-                        &config,
-                        job,
-                        job.period_at(alarm.at),
-                        alarm.at,
-                        &format!("scheduled at {}", local.to_rfc3339()),
-                    );
-                    // the next fire strictly after this one: a long run never fires twice
-                    match next_fire(job, alarm.at) {
-                        Some(at) => ticker.set(&job.name, at).await?,
-                        None => ticker.clear(&job.name).await?,
+/// The runner's loop and what it works with.
+struct Serving<'a> {
+    config_path: &'a Path,
+    config: Arc<Config>,
+    ledger: Ledger,
+    running: &'a mut Running,
+    operations: Arc<Operations>,
+}
+
+impl Serving<'_> {
+    async fn tick(
+        &mut self,
+        load: impl Fn(&Path) -> Result<Arc<Config>, ServeError>,
+    ) -> Result<(), ServeError> {
+        let (rings, mut alarms) = tokio::sync::mpsc::unbounded_channel();
+        let mut ticker = Ticker::start(rings).await?;
+        arm(&mut ticker, &self.config).await?;
+        let mut config_time = modified(self.config_path);
+        let mut housekeeping = tokio::time::interval(HOUSEKEEPING);
+        let mut was_held = held(&self.config, &self.ledger.pauses()?, Utc::now());
+        while !STOP.load(Ordering::SeqCst) {
+            tokio::select! {
+                Some(alarm) = alarms.recv() => {
+                    // an alarm set before a reload rings for nothing
+                    if !ticker.is_current(&alarm) {
+                        continue;
                     }
-                }
-            }
-            _ = housekeeping.tick() => {
-                let changed = modified(config_path) != config_time;
-                if changed || RELOAD.swap(false, Ordering::SeqCst) {
-                    config_time = modified(config_path);
-                    match load(config_path) {
-                        Ok(new) => {
-                            tracing::info!(target: "xbrief::summary", "config reloaded: {} job(s)", new.jobs.len());
-                            config = new;
-                            arm(&mut ticker, &config).await?;
-                        }
-                        Err(error) => {
-                            tracing::info!(target: "xbrief::summary", "config edit rejected, keeping the running jobs: {error}")
+                    let config = self.config.clone();
+                    if let Some(job) = config.job(&alarm.job) {
+                        self.fire(job, alarm.at)?;
+                        // the next fire strictly after this one: a long run never fires twice
+                        match next_fire(job, alarm.at) {
+                            Some(at) => ticker.set(&job.name, at).await?,
+                            None => ticker.clear(&job.name).await?,
                         }
                     }
                 }
-                if running.reap() {
-                    release_idle_memory();
+                _ = housekeeping.tick() => {
+                    self.operations.tick();
+                    let changed = modified(self.config_path) != config_time;
+                    if changed || RELOAD.swap(false, Ordering::SeqCst) {
+                        config_time = modified(self.config_path);
+                        match load(self.config_path) {
+                            Ok(new) => {
+                                tracing::info!(target: "xbrief::summary", "config reloaded: {} job(s)", new.jobs.len());
+                                self.config = new;
+                                self.operations.reloaded(Some(self.config.clone()));
+                                arm(&mut ticker, &self.config).await?;
+                            }
+                            Err(error) => {
+                                self.operations.reloaded(None);
+                                tracing::info!(target: "xbrief::summary", "config edit rejected, keeping the running jobs: {error}")
+                            }
+                        }
+                    }
+                    was_held = self.catch_up_resumed(was_held)?;
+                    if self.running.reap() {
+                        release_idle_memory();
+                    }
                 }
             }
         }
+        ticker.stop().await?;
+        Ok(())
     }
-    ticker.stop().await?;
-    Ok(())
+
+    /// A job's instant: it runs, unless it is paused (then the fire is recorded as skipped).
+    fn fire(&mut self, job: &Job, at: DateTime<Utc>) -> Result<(), ServeError> {
+        let period = job.period_at(at);
+        if let Some(pause) = self.ledger.pauses()?.of(&job.name, Utc::now()) {
+            log_skipped(job, period, pause);
+            let why = format!("paused by {}: {}", pause.paused_by, pause.reason);
+            self.ledger
+                .skipped_fire(&job.name, &period.to_string(), &why)?;
+            return Ok(());
+        }
+        let local = at.with_timezone(&job.timezone);
+        self.running.start(
+            &self.config,
+            job,
+            period,
+            at,
+            &format!("scheduled at {}", local.to_rfc3339()),
+        );
+        Ok(())
+    }
+
+    /// The jobs resumed since the last look (`xbrief resume`, or a pause's end) catch up
+    /// their latest miss, by `catch_up_within`; returns the jobs held now.
+    fn catch_up_resumed(
+        &mut self,
+        was_held: BTreeSet<String>,
+    ) -> Result<BTreeSet<String>, ServeError> {
+        let now = Utc::now();
+        let held_now = held(&self.config, &self.ledger.pauses()?, now);
+        for name in was_held.difference(&held_now) {
+            if let Some(job) = self.config.job(name) {
+                tracing::info!(target: "xbrief::summary", "{name}: resumed");
+                catch_up(&self.config, &self.ledger, self.running, job, now)?;
+            }
+        }
+        Ok(held_now)
+    }
 }

@@ -307,7 +307,7 @@ fn identity<'a>(bucket: &'a str, meta: &'a ObjectMeta) -> Identity<'a> {
 }
 
 /// The HTTP client's TLS uses ring, as the SMTP transport's does; installed once per process.
-fn install_crypto_provider() {
+pub(crate) fn install_crypto_provider() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let _ = rustls::crypto::ring::default_provider().install_default();
