@@ -51,8 +51,11 @@ impl Heartbeat {
             Beat::Success => self.url.clone(),
             Beat::Fail => format!("{}/fail", self.url),
         };
-        let request = self.client.get(url).send();
-        match self.runtime.block_on(request) {
+        let client = &self.client;
+        match self
+            .runtime
+            .block_on(async { client.get(url).send().await })
+        {
             Ok(response) if response.status().is_success() => {}
             Ok(response) => {
                 tracing::warn!(
