@@ -7,9 +7,8 @@ mod common;
 use common::runner::*;
 use common::smtp::SmtpServer;
 use common::*;
-use std::path::PathBuf;
-use std::process::{Child, Command};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 /// A runner sending over SMTP to a server that holds every message after the first
 /// `gate_after` (until `<mail>/open` exists), with `edit` applied to the config.
