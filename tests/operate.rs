@@ -512,3 +512,76 @@ fn each_failure_class_has_its_exit_code_and_history_explains_it() {
         "{history}"
     );
 }
+
+/// A runner SIGKILLed mid-send leaves messages without an outcome: the next runner counts
+/// them in doubt (the job paused, so it does not resume them yet), and once resumed and
+/// finished, none is in doubt and each manager got exactly one message.
+#[test]
+fn messages_of_a_killed_run_are_in_doubt_until_the_period_succeeds() {
+    let mail = tempfile::tempdir().unwrap();
+    let server = SmtpServer::start(&mail.path().join("mail"), 0, &["--gate-after", "20"]);
+    let (smtp, port) = (server.port, free_port());
+    let runner = Runner::new(41, move |text| {
+        let text = text.replace(
+            "  transport: file",
+            &format!("  transport: smtp\n  smtp: {{ host: localhost, port: {smtp}, tls: none }}"),
+        );
+        listening(port, "")(only("site-scorecards", "0 6 3 * *", "40d")(text))
+    });
+    let mut first = runner.serve();
+    wait_for("20 messages", || server.total() >= 20);
+    std::thread::sleep(Duration::from_millis(300));
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    let held = xbrief_with(
+        &runner,
+        &["pause", "site-scorecards", "--reason", "look first"],
+    );
+    assert!(held.status.success(), "{}", stderr(&held));
+    let recorded = runner
+        .history()
+        .lines()
+        .filter(|l| l.contains(": sent after"))
+        .count();
+    let second = runner.serve();
+    wait_for("the listener", || get(port, "/metrics").is_some());
+    let (_, metrics) = get(port, "/metrics").unwrap();
+    let in_doubt = sample(
+        &metrics,
+        "xbrief_deliveries_in_doubt{job=\"site-scorecards\"}",
+    )
+    .unwrap();
+    assert_eq!(
+        in_doubt,
+        (40 - recorded) as f64,
+        "40 managers, {recorded} recorded"
+    );
+    assert!(in_doubt >= 20.0, "{in_doubt}");
+    std::fs::write(mail.path().join("mail/open"), "").unwrap();
+    assert!(
+        xbrief_with(&runner, &["resume", "site-scorecards"])
+            .status
+            .success()
+    );
+    wait_for("the resumed period to succeed", || {
+        runner
+            .history()
+            .lines()
+            .any(|l| l.contains("site-scorecards") && l.contains(" succeeded: "))
+    });
+    let (_, metrics) = get(port, "/metrics").unwrap();
+    assert_eq!(
+        sample(
+            &metrics,
+            "xbrief_deliveries_in_doubt{job=\"site-scorecards\"}"
+        ),
+        Some(0.0)
+    );
+    stop(second);
+    let received = server.received();
+    assert_eq!(received.len(), 40, "every manager");
+    assert!(
+        received.values().all(|n| *n == 1),
+        "exactly one each: {received:?}"
+    );
+}

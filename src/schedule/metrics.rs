@@ -56,7 +56,7 @@ pub fn render(snapshot: &Snapshot) -> Result<String, prometheus::Error> {
     let paused = gauge("xbrief_job_paused", "1 while the job is paused.", &["job"])?;
     let in_doubt = gauge(
         "xbrief_deliveries_in_doubt",
-        "Messages of runs that died mid-send whose outcome was never recorded.",
+        "Messages of runs that died mid-send without a recorded outcome: not known to be sent or unsent.",
         &["job"],
     )?;
     let runs = counter(
