@@ -206,7 +206,7 @@ fn metrics_and_the_status_page_tell_what_ran_and_what_failed() {
 }
 
 #[test]
-fn a_paused_job_skips_its_fires_and_catches_up_when_resumed() {
+fn a_paused_job_skips_its_fires_and_runs_again_when_resumed() {
     let port = free_port();
     let runner = Runner::new(4, move |text| {
         listening(port, "")(only("site-scorecards", "*/2 * * * * *", "1h")(text))
@@ -275,6 +275,38 @@ fn a_paused_job_skips_its_fires_and_catches_up_when_resumed() {
         Some(1),
         "not paused on its own"
     );
+}
+
+/// Resumed, a job catches up its latest miss within `catch_up_within`. The job fires at
+/// second 0 of each minute, and the resume is made well clear of it, so only the catch-up
+/// can run it.
+#[test]
+fn a_resumed_job_catches_up_its_latest_miss() {
+    let runner = Runner::new(2, only("site-scorecards", "0 * * * * *", "1h"));
+    let paused = xbrief_with(&runner, &["pause", "site-scorecards", "--reason", "audit"]);
+    assert!(paused.status.success(), "{}", stderr(&paused));
+    let served = runner.serve();
+    wait_for("the runner", || {
+        std::fs::read_to_string(&served.log).is_ok_and(|log| log.contains("serving "))
+    });
+    wait_for("a quiet second", || {
+        (5..45).contains(&chrono::Timelike::second(&chrono::Utc::now()))
+    });
+    assert!(
+        xbrief_with(&runner, &["resume", "site-scorecards"])
+            .status
+            .success()
+    );
+    wait_for("the caught-up run", || {
+        runner.history().contains(" succeeded: ")
+    });
+    let log = stop(served);
+    assert!(log.contains("site-scorecards: resumed"), "{log}");
+    assert!(
+        log.contains("caught up: missed at"),
+        "the miss is caught up: {log}"
+    );
+    assert!(!log.contains("starting (scheduled at"), "{log}");
 }
 
 #[test]

@@ -2,8 +2,8 @@
 //! replica reading a shared store reports the same counts. Labels come from the config (job
 //! names, fixed outcome and status words, export names), never from the data.
 
-use super::snapshot::Snapshot;
-use prometheus::{Encoder, Gauge, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, Opts};
+use super::snapshot::{JobSnapshot, Snapshot};
+use prometheus::{Encoder, GaugeVec, HistogramOpts, HistogramVec, IntCounterVec, Opts};
 use prometheus::{Registry, TextEncoder};
 
 /// Run durations, in seconds: from a small test job to a 5,000-site send.
@@ -15,20 +15,28 @@ const DURATION_BUCKETS: [f64; 10] = [
 const OUTCOMES: [&str; 3] = ["succeeded", "failed", "skipped"];
 const STATUSES: [&str; 3] = ["sent", "failed", "pending"];
 
-pub fn render(snapshot: &Snapshot) -> Result<String, prometheus::Error> {
-    let registry = Registry::new();
-    let gauge = |name: &str, help: &str, labels: &[&str]| -> Result<GaugeVec, prometheus::Error> {
+type Result<T> = std::result::Result<T, prometheus::Error>;
+
+/// A registry made for one scrape.
+struct Families(Registry);
+
+impl Families {
+    fn gauge(&self, name: &str, help: &str, labels: &[&str]) -> Result<GaugeVec> {
         let vec = GaugeVec::new(Opts::new(name, help), labels)?;
-        registry.register(Box::new(vec.clone()))?;
+        self.0.register(Box::new(vec.clone()))?;
         Ok(vec)
-    };
-    let counter =
-        |name: &str, help: &str, labels: &[&str]| -> Result<IntCounterVec, prometheus::Error> {
-            let vec = IntCounterVec::new(Opts::new(name, help), labels)?;
-            registry.register(Box::new(vec.clone()))?;
-            Ok(vec)
-        };
-    let build = gauge(
+    }
+
+    fn counter(&self, name: &str, help: &str, labels: &[&str]) -> Result<IntCounterVec> {
+        let vec = IntCounterVec::new(Opts::new(name, help), labels)?;
+        self.0.register(Box::new(vec.clone()))?;
+        Ok(vec)
+    }
+}
+
+pub fn render(snapshot: &Snapshot) -> Result<String> {
+    let families = Families(Registry::new());
+    let build = families.gauge(
         "xbrief_build_info",
         "The running xbrief's version (always 1).",
         &["version"],
@@ -36,35 +44,54 @@ pub fn render(snapshot: &Snapshot) -> Result<String, prometheus::Error> {
     build
         .with_label_values(&[env!("CARGO_PKG_VERSION")])
         .set(1.0);
-    let reload = Gauge::new(
+    let reload = families.gauge(
         "xbrief_config_last_reload_success",
         "1 when the last config load or reload was valid, 0 when an edit was rejected.",
+        &[],
     )?;
-    registry.register(Box::new(reload.clone()))?;
-    reload.set(if snapshot.reload_ok { 1.0 } else { 0.0 });
+    reload
+        .with_label_values(&[] as &[&str])
+        .set(if snapshot.reload_ok { 1.0 } else { 0.0 });
+    job_metrics(&families, &snapshot.jobs)?;
+    let newest = families.gauge(
+        "xbrief_export_newest_row_timestamp_seconds",
+        "The newest row of the export when a run last read it.",
+        &["export"],
+    )?;
+    for (export, at) in &snapshot.freshness {
+        if let Some(at) = timestamp(at) {
+            newest.with_label_values(&[export.as_str()]).set(at);
+        }
+    }
+    let mut text = Vec::new();
+    TextEncoder::new().encode(&families.0.gather(), &mut text)?;
+    Ok(String::from_utf8_lossy(&text).into_owned())
+}
 
-    let last_success = gauge(
+/// Each job's schedule, hold, runs and deliveries.
+fn job_metrics(families: &Families, jobs: &[JobSnapshot]) -> Result<()> {
+    let last_success = families.gauge(
         "xbrief_job_last_success_timestamp_seconds",
         "When the job's last successful run finished (absent before the first).",
         &["job"],
     )?;
-    let next_fire = gauge(
+    let next_fire = families.gauge(
         "xbrief_job_next_fire_timestamp_seconds",
         "When the job fires next.",
         &["job"],
     )?;
-    let paused = gauge("xbrief_job_paused", "1 while the job is paused.", &["job"])?;
-    let in_doubt = gauge(
+    let paused = families.gauge("xbrief_job_paused", "1 while the job is paused.", &["job"])?;
+    let in_doubt = families.gauge(
         "xbrief_deliveries_in_doubt",
         "Messages of runs that died mid-send without a recorded outcome: not known to be sent or unsent.",
         &["job"],
     )?;
-    let runs = counter(
+    let runs = families.counter(
         "xbrief_runs_total",
         "Runs by outcome; skipped: a paused fire.",
         &["job", "outcome"],
     )?;
-    let deliveries = counter(
+    let deliveries = families.counter(
         "xbrief_deliveries_total",
         "Deliveries by status, resends included (the ledger's rows).",
         &["job", "status"],
@@ -74,8 +101,8 @@ pub fn render(snapshot: &Snapshot) -> Result<String, prometheus::Error> {
             .buckets(DURATION_BUCKETS.to_vec()),
         &["job"],
     )?;
-    registry.register(Box::new(durations.clone()))?;
-    for job in &snapshot.jobs {
+    families.0.register(Box::new(durations.clone()))?;
+    for job in jobs {
         let name = job.name.as_str();
         if let Some(at) = job.stats.last_success.as_deref().and_then(timestamp) {
             last_success.with_label_values(&[name]).set(at);
@@ -85,9 +112,8 @@ pub fn render(snapshot: &Snapshot) -> Result<String, prometheus::Error> {
                 .with_label_values(&[name])
                 .set(at.timestamp() as f64);
         }
-        paused
-            .with_label_values(&[name])
-            .set(if job.pause.is_some() { 1.0 } else { 0.0 });
+        let held = if job.pause.is_some() { 1.0 } else { 0.0 };
+        paused.with_label_values(&[name]).set(held);
         in_doubt.with_label_values(&[name]).set(job.in_doubt as f64);
         for outcome in OUTCOMES {
             let count = job.stats.runs.get(outcome).copied().unwrap_or(0);
@@ -102,19 +128,7 @@ pub fn render(snapshot: &Snapshot) -> Result<String, prometheus::Error> {
             histogram.observe(seconds);
         }
     }
-    let newest = gauge(
-        "xbrief_export_newest_row_timestamp_seconds",
-        "The newest row of the export when a run last read it.",
-        &["export"],
-    )?;
-    for (export, at) in &snapshot.freshness {
-        if let Some(at) = timestamp(at) {
-            newest.with_label_values(&[export.as_str()]).set(at);
-        }
-    }
-    let mut text = Vec::new();
-    TextEncoder::new().encode(&registry.gather(), &mut text)?;
-    Ok(String::from_utf8_lossy(&text).into_owned())
+    Ok(())
 }
 
 fn timestamp(rfc3339: &str) -> Option<f64> {
