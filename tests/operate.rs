@@ -222,6 +222,16 @@ fn a_paused_job_skips_its_fires_and_runs_again_when_resumed() {
         plan.contains("paused: site-scorecards: data migration (by "),
         "{plan}"
     );
+    let json = xbrief_with(&runner, &["plan", "--next", "1", "--format", "json"]).stdout;
+    let plans: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let held: Vec<&serde_json::Value> = plans
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| !p["paused"].is_null())
+        .collect();
+    assert_eq!(held.len(), 1, "{plans}");
+    assert_eq!(held[0]["job"], "site-scorecards");
     let served = runner.serve();
     wait_for("two skipped fires", || {
         runner.history().matches(" skipped: 0 sent").count() >= 2

@@ -29,10 +29,20 @@ pub fn plan(config_path: &Path, args: PlanArgs) -> Result<(), String> {
         false => crate::deliver::Pauses::default(),
     };
     match format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&plans).map_err(|e| e.to_string())?
-        ),
+        Format::Json => {
+            // each job's plan with its hold, when it has one
+            let mut value = serde_json::to_value(&plans).map_err(|e| e.to_string())?;
+            for plan in value.as_array_mut().into_iter().flatten() {
+                let job = plan["job"].as_str().unwrap_or_default().to_string();
+                plan["paused"] = pauses.of(&job, from).map_or(serde_json::Value::Null, |p| {
+                    super::ledger::pause_text(p).into()
+                });
+            }
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?
+            );
+        }
         Format::Text => {
             for plan in plans {
                 println!("{} ({}, \"{}\")", plan.job, plan.timezone, plan.schedule);
