@@ -28,6 +28,14 @@ fn listening(port: u16, more: &str) -> impl Fn(String) -> String {
     move |text: String| format!("{text}\nserve:\n  listen: 127.0.0.1:{port}\n{more}")
 }
 
+/// A runner of site-scorecards firing every 2 s, its listener on `port`.
+fn every_two_seconds(sites: usize, port: u16, catch_up: &str, more: &str) -> Runner {
+    let (catch_up, more) = (catch_up.to_string(), more.to_string());
+    Runner::new(sites, move |text| {
+        listening(port, &more)(only("site-scorecards", "*/2 * * * * *", &catch_up)(text))
+    })
+}
+
 /// One HTTP/1.1 GET: (status, body).
 fn get(port: u16, path: &str) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
@@ -110,9 +118,7 @@ fn xbrief_with(runner: &Runner, args: &[&str]) -> Output {
 #[test]
 fn metrics_and_the_status_page_tell_what_ran_and_what_failed() {
     let port = free_port();
-    let runner = Runner::new(4, move |text| {
-        listening(port, "")(only("site-scorecards", "*/2 * * * * *", "")(text))
-    });
+    let runner = every_two_seconds(4, port, "", "");
     // a failure planted before: the data folder is missing
     let planted = xbrief_with(
         &runner,
@@ -208,9 +214,7 @@ fn metrics_and_the_status_page_tell_what_ran_and_what_failed() {
 #[test]
 fn a_paused_job_skips_its_fires_and_runs_again_when_resumed() {
     let port = free_port();
-    let runner = Runner::new(4, move |text| {
-        listening(port, "")(only("site-scorecards", "*/2 * * * * *", "1h")(text))
-    });
+    let runner = every_two_seconds(4, port, "1h", "");
     let paused = xbrief_with(
         &runner,
         &["pause", "site-scorecards", "--reason", "data migration"],
@@ -431,9 +435,7 @@ fn the_heartbeat_hears_start_success_and_fail_in_order() {
     let (beat_port, heard) = heartbeat_server();
     let port = free_port();
     let heartbeat = format!("  heartbeat_url: http://127.0.0.1:{beat_port}/ping/3f2a/");
-    let runner = Runner::new(2, move |text| {
-        listening(port, &heartbeat)(only("site-scorecards", "*/2 * * * * *", "")(text))
-    });
+    let runner = every_two_seconds(2, port, "", &heartbeat);
     let served = runner.serve();
     wait_for("a success beat", || {
         heard.lock().unwrap().iter().any(|p| p == "/ping/3f2a")

@@ -1,7 +1,6 @@
 //! The state store's commands: `history` and `resend`.
 
 use super::*;
-use crate::data::DataRoot;
 
 #[derive(clap::Args)]
 pub struct HistoryArgs {
@@ -199,12 +198,8 @@ pub struct ResendArgs {
     /// one who gets several.
     #[arg(long)]
     pub scope: Option<String>,
-    #[arg(long, value_parser = DataRoot::parse)]
-    pub data: Option<DataRoot>,
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    #[arg(long, value_enum)]
-    pub transport: Option<Transport>,
+    #[command(flatten)]
+    pub sending: SendingArgs,
 }
 
 pub fn resend(config_path: &Path, args: ResendArgs) -> Result<(), String> {
@@ -213,18 +208,11 @@ pub fn resend(config_path: &Path, args: ResendArgs) -> Result<(), String> {
         period,
         to,
         scope,
-        data,
-        out,
-        transport,
+        sending,
     } = args;
     let config = Config::load(config_path).map_err(|e| e.to_string())?;
     let job = find_job(&config, &job)?;
-    let options = RunOptions {
-        data_dir: data,
-        out_dir: out,
-        transport,
-        ..RunOptions::for_period(Some(period))
-    };
+    let options = sending.options(Some(period));
     let delivered = run::resend(&config, job, &options, &to, scope.as_deref())
         .map_err(|e| format!("job {}: {e}", job.name))?;
     match delivered.failed.iter().chain(&delivered.pending).next() {

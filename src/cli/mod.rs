@@ -79,6 +79,28 @@ enum Command {
     SendTest(operate::SendTestArgs),
 }
 
+/// Where a one-off send reads and writes, and through what (`resend`, `send-test`).
+#[derive(clap::Args)]
+pub struct SendingArgs {
+    #[arg(long, value_parser = DataRoot::parse)]
+    pub data: Option<DataRoot>,
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[arg(long, value_enum)]
+    pub transport: Option<Transport>,
+}
+
+impl SendingArgs {
+    fn options(self, period: Option<Period>) -> RunOptions {
+        RunOptions {
+            data_dir: self.data,
+            out_dir: self.out,
+            transport: self.transport,
+            ..RunOptions::for_period(period)
+        }
+    }
+}
+
 /// A command's failure: its words and `xbrief`'s exit code (README, Exit codes).
 pub struct Failure {
     pub message: String,

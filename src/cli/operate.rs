@@ -104,12 +104,8 @@ pub struct SendTestArgs {
     pub to: String,
     #[arg(long, value_parser = parse_period)]
     pub period: Option<Period>,
-    #[arg(long, value_parser = DataRoot::parse)]
-    pub data: Option<DataRoot>,
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    #[arg(long, value_enum)]
-    pub transport: Option<Transport>,
+    #[command(flatten)]
+    pub sending: SendingArgs,
 }
 
 pub fn send_test(config_path: &Path, args: SendTestArgs) -> Result<(), Failure> {
@@ -119,18 +115,11 @@ pub fn send_test(config_path: &Path, args: SendTestArgs) -> Result<(), Failure> 
         team,
         to,
         period,
-        data,
-        out,
-        transport,
+        sending,
     } = args;
     let config = Config::load(config_path).map_err(Failure::config)?;
     let job = find_job(&config, &job)?;
-    let options = RunOptions {
-        data_dir: data,
-        out_dir: out,
-        transport,
-        ..RunOptions::for_period(period)
-    };
+    let options = sending.options(period);
     let run = run::JobRun::new(&config, job, &options, chrono::Utc::now());
     let scope = site
         .map(|s| format!("site:{s}"))
