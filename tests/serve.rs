@@ -4,6 +4,7 @@
 
 mod common;
 
+use chrono::Datelike;
 use common::runner::*;
 use common::smtp::SmtpServer;
 use common::*;
@@ -86,7 +87,15 @@ fn a_recent_miss_is_caught_up_once_and_an_old_one_is_not() {
         "caught up once, not again after a restart"
     );
 
-    let old = Runner::new(4, only("executive-monthly", "0 7 2 * *", "1h"));
+    // a daily fire three hours ago (in the config's zone): older than its hour
+    let three_hours_ago =
+        chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris) - chrono::Duration::hours(3);
+    let daily = format!(
+        "{} {} * * *",
+        chrono::Timelike::minute(&three_hours_ago),
+        chrono::Timelike::hour(&three_hours_ago)
+    );
+    let old = Runner::new(4, only("executive-monthly", &daily, "1h"));
     let child = old.serve();
     std::thread::sleep(Duration::from_secs(2));
     let log = stop(child);
@@ -191,7 +200,16 @@ fn stale_data_runs_with_a_banner_or_is_skipped_at_the_deadline() {
         let served = runner.serve();
         std::thread::sleep(Duration::from_secs(4));
         let log = stop(served);
-        let folder = runner.dir.path().join("out/executive-monthly/2026-10");
+        // the period of the latest fire: the month before it
+        let latest = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris);
+        let fired_this_month = latest.format("%d%H").to_string() >= "0207".to_string();
+        let month_back = if fired_this_month { 1 } else { 2 };
+        let period = latest.date_naive().with_day(1).unwrap() - chrono::Months::new(month_back);
+        let folder = runner
+            .dir
+            .path()
+            .join("out/executive-monthly")
+            .join(period.format("%Y-%m").to_string());
         if then == "run" {
             assert!(
                 log.contains("running with the incomplete-data banner"),
