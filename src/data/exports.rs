@@ -5,7 +5,7 @@ use super::bucket::BucketError;
 use super::contract::{ColumnKind, ExportName};
 use super::engine::{Engine, EngineError};
 use super::queries::QueryDir;
-use super::source::{DataSource, ObjectFacts, SourceFile};
+use super::source::{DataSource, SourceFile};
 use duckdb::params;
 use duckdb::types::Value;
 use sha2::{Digest, Sha256};
@@ -76,11 +76,8 @@ pub enum DataError {
 #[derive(Debug, Clone)]
 pub struct InputFile {
     pub export: ExportName,
-    /// The local file DuckDB read.
-    pub path: PathBuf,
-    /// Its name for readers: the path, or `s3://bucket/key`.
-    pub name: String,
-    pub object: Option<ObjectFacts>,
+    /// The file DuckDB read, with its name for readers and, from a bucket, its object.
+    pub source: SourceFile,
     pub size: u64,
     pub rows: u64,
 }
@@ -163,7 +160,7 @@ impl Exports {
                     .append_row(params![
                         file.export.as_str(),
                         position as i64,
-                        literal_path(&file.path)
+                        literal_path(&file.source.local)
                     ])
                     .map_err(EngineError::Open)?;
             }
@@ -290,9 +287,7 @@ fn row_counts(
             .unwrap_or(0);
         files.push(InputFile {
             export,
-            path: source.local.clone(),
-            name: source.name.clone(),
-            object: source.object.clone(),
+            source: source.clone(),
             size,
             rows,
         });

@@ -303,15 +303,22 @@ impl Run<'_> {
             inputs: exports
                 .files
                 .iter()
-                .map(|f| ManifestInput {
-                    export: f.export.as_str().to_string(),
-                    path: f.name.clone(),
-                    size: f.size,
-                    rows: f.rows,
-                    sha256: hashes.per_file.get(&f.path).cloned().unwrap_or_default(),
-                    etag: f.object.as_ref().and_then(|o| o.etag.clone()),
-                    version_id: f.object.as_ref().and_then(|o| o.version.clone()),
-                    last_modified: f.object.as_ref().map(|o| o.last_modified.to_rfc3339()),
+                .map(|f| {
+                    let object = f.source.object.as_ref();
+                    ManifestInput {
+                        export: f.export.as_str().to_string(),
+                        path: f.source.name.clone(),
+                        size: f.size,
+                        rows: f.rows,
+                        sha256: hashes
+                            .per_file
+                            .get(&f.source.local)
+                            .cloned()
+                            .unwrap_or_default(),
+                        etag: object.and_then(|o| o.etag.clone()),
+                        version_id: object.and_then(|o| o.version.clone()),
+                        last_modified: object.map(|o| o.last_modified.to_rfc3339()),
+                    }
                 })
                 .collect(),
             outputs,

@@ -305,7 +305,7 @@ fn recipient_problems(
         .files
         .iter()
         .find(|f| f.export == source)
-        .map_or_else(|| config.path.clone(), |f| PathBuf::from(&f.name));
+        .map_or_else(|| config.path.clone(), |f| PathBuf::from(&f.source.name));
     let mut problems = Vec::new();
     let outside = run::recipients_with(config, briefings, RecipientProblem::OutsideAllowedDomains);
     if !outside.is_empty() {
