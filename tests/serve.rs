@@ -202,7 +202,7 @@ fn stale_data_runs_with_a_banner_or_is_skipped_at_the_deadline() {
         let log = stop(served);
         // the period of the latest fire: the month before it
         let latest = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris);
-        let fired_this_month = latest.format("%d%H").to_string() >= *"0207";
+        let fired_this_month = latest.format("%d%H").to_string().as_str() >= "0207";
         let month_back = if fired_this_month { 1 } else { 2 };
         let period = latest.date_naive().with_day(1).unwrap() - chrono::Months::new(month_back);
         let folder = runner
