@@ -184,7 +184,53 @@ fn a_runner_killed_mid_send_resumes_on_restart_without_duplicates() {
     served.child.wait().unwrap();
     assert_eq!(server.total(), 30);
     std::fs::write(store.path().join("mail/open"), "").unwrap();
-    restart_and_count_once_each(&runner, &server);
+    // the messages held in DATA at the kill were claimed and never recorded: the resumed
+    // run leaves them in doubt and sends the rest
+    let restarted = runner.serve();
+    wait_for("the resumed run to end", || {
+        runner
+            .history()
+            .lines()
+            .any(|l| l.contains(" site-scorecards ") && l.contains(" failed: "))
+    });
+    let log = stop(restarted);
+    assert!(log.contains("resuming a run that died"), "{log}");
+    let in_doubt = runner
+        .history()
+        .lines()
+        .filter(|l| l.contains(": in_doubt after"))
+        .count();
+    assert!(
+        (1..=8).contains(&in_doubt),
+        "one per SMTP connection at most: {in_doubt}"
+    );
+    assert_eq!(server.total(), 80 - in_doubt);
+    // the server dropped them (their client died in DATA): the operator sends them again
+    let period = runner
+        .history()
+        .lines()
+        .find(|l| l.contains(" site-scorecards "))
+        .and_then(|l| l.split_whitespace().nth(2).map(str::to_string))
+        .unwrap();
+    let resent = Command::new(env!("CARGO_BIN_EXE_xbrief"))
+        .current_dir(repo())
+        .args(["--config", &runner.config.to_string_lossy()])
+        .args([
+            "resend",
+            "site-scorecards",
+            "--period",
+            &period,
+            "--in-doubt",
+        ])
+        .output()
+        .unwrap();
+    assert!(resent.status.success(), "{}", stderr(&resent));
+    let received = server.received();
+    assert_eq!(received.len(), 80, "every manager");
+    assert!(
+        received.values().all(|n| *n == 1),
+        "exactly one each: {received:?}"
+    );
 }
 
 #[test]

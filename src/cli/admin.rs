@@ -21,8 +21,12 @@ pub fn plan(config_path: &Path, args: PlanArgs) -> Result<(), String> {
     let from = from.unwrap_or_else(chrono::Utc::now);
     let plans = crate::schedule::plan::plan(&jobs, from, next);
     // the holds in the state store, when there is one (plan never creates it)
-    let state = run::state_dir(&config, &config.paths.output);
-    let pauses = match state.join("xbrief.sqlite").exists() {
+    let state = run::state_url(&config, &config.paths.output);
+    let exists = match &state {
+        crate::deliver::StateUrl::Sqlite(path) => path.exists(),
+        crate::deliver::StateUrl::Postgres(_) => true,
+    };
+    let pauses = match exists {
         true => crate::deliver::Ledger::open(&state)
             .and_then(|l| l.pauses())
             .map_err(|e| e.to_string())?,

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::data::DataRoot;
+use crate::run::{Shard, ShardRun};
 
 #[derive(clap::Args)]
 pub struct RunArgs {
@@ -31,6 +32,47 @@ pub struct RunArgs {
     /// recipient, language), with totals; write and send nothing.
     #[arg(long, conflicts_with_all = ["exports_only", "transport"])]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub sharding: ShardArgs,
+}
+
+/// `--shard I/N`, `--shards N` and `--group` (`run`, and `resend --in-doubt`).
+#[derive(clap::Args)]
+pub struct ShardArgs {
+    /// Render and send only shard I of N (from 1) of the recipients; every shard computes
+    /// the figures, one writes the CSV exports and the manifest. Needs a shared state store
+    /// and output folder.
+    #[arg(long, value_parser = Shard::parse, conflicts_with = "shards")]
+    pub shard: Option<Shard>,
+    /// As --shard, with the index from Kubernetes' JOB_COMPLETION_INDEX (0 to N-1).
+    #[arg(long)]
+    pub shards: Option<u32>,
+    /// The group of the shards of one run (default: one per job, period and shard count);
+    /// on Kubernetes, the Job's uid.
+    #[arg(long, env = "XBRIEF_RUN_GROUP")]
+    pub group: Option<String>,
+}
+
+impl ShardArgs {
+    /// `--shard I/N`, or `--shards N` with the pod's completion index.
+    pub fn shard_run(self) -> Result<Option<ShardRun>, Failure> {
+        let shard = match (self.shard, self.shards) {
+            (Some(shard), _) => shard,
+            (None, Some(count)) => {
+                let index = std::env::var(run::shard::COMPLETION_INDEX_ENV).ok();
+                Shard::from_completion_index(count, index.as_deref()).map_err(Failure::config)?
+            }
+            (None, None) => return Ok(None),
+        };
+        Ok(Some(ShardRun {
+            shard,
+            group: self.group,
+        }))
+    }
+}
+/// How many jobs `run` names (`--all`: more than one).
+fn selected_count(jobs: &[String], all: bool) -> usize {
+    if all { usize::MAX } else { jobs.len() }
 }
 
 /// Runs the jobs; the exit code tells the worst failure's class (README, Exit codes).
@@ -44,7 +86,19 @@ pub fn run(config_path: &Path, args: RunArgs) -> Result<(), Failure> {
         exports_only,
         transport,
         dry_run,
+        sharding,
     } = args;
+    if sharding.shard.is_some() || sharding.shards.is_some() {
+        if selected_count(&jobs, all) != 1 {
+            return Err(Failure::config("--shard and --shards run one job: name it"));
+        }
+        if dry_run {
+            return Err(Failure::config(
+                "--dry-run lists every briefing: leave out --shard",
+            ));
+        }
+    }
+    let shard = sharding.shard_run()?;
     let config = Config::load(config_path).map_err(Failure::config)?;
     let names: Vec<String> = if all {
         config.jobs.keys().cloned().collect()
@@ -60,6 +114,7 @@ pub fn run(config_path: &Path, args: RunArgs) -> Result<(), Failure> {
         out_dir: out,
         exports_only,
         transport,
+        shard,
         ..RunOptions::for_period(period)
     };
     ensure_demo(&config, &options)?;
@@ -84,6 +139,16 @@ pub fn run(config_path: &Path, args: RunArgs) -> Result<(), Failure> {
             d.failed.len(),
             d.pending.len()
         );
+        if d.in_doubt > 0 {
+            say!(
+                "{} {}: {} in doubt (an earlier run died handing them over; each may or may not have arrived): `xbrief resend {} --period {} --in-doubt` sends them again under the same Message-ID",
+                summary.job,
+                summary.period,
+                d.in_doubt,
+                summary.job,
+                summary.period
+            );
+        }
         for (to, error) in d.failed.iter().chain(&d.pending) {
             say!("  not delivered to {to}: {error}");
             undelivered.push(format!("{} → {to}", summary.job));

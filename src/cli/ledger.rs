@@ -25,7 +25,7 @@ pub fn history(config_path: &Path, args: HistoryArgs) -> Result<(), String> {
     } = args;
     let config = Config::load(config_path).map_err(|e| e.to_string())?;
     let out_dir = out.unwrap_or_else(|| config.paths.output.clone());
-    let state = run::state_dir(&config, &out_dir);
+    let state = run::state_url(&config, &out_dir);
     let ledger = crate::deliver::Ledger::open(&state).map_err(|e| e.to_string())?;
     let period = period.map(|p| p.to_string());
     let (job, period) = (job.as_deref(), period.as_deref());
@@ -34,10 +34,10 @@ pub fn history(config_path: &Path, args: HistoryArgs) -> Result<(), String> {
     }
     print_pauses(&ledger)?;
     let runs = ledger.runs(job, period).map_err(|e| e.to_string())?;
-    println!("runs ({}):", state.display());
+    println!("runs ({state}):");
     for r in runs {
         println!(
-            "  {} {} {} {} → {} {}: {} sent, {} failed, {} skipped{}",
+            "  {} {} {} {} → {} {}: {} sent, {} failed, {} skipped{}{}",
             r.run_id,
             r.job,
             r.period,
@@ -47,6 +47,7 @@ pub fn history(config_path: &Path, args: HistoryArgs) -> Result<(), String> {
             r.sent,
             r.failed,
             r.skipped,
+            where_it_ran(r.owner.as_deref(), r.shard.as_deref()),
             r.error.map(|e| format!(" ({e})")).unwrap_or_default()
         );
     }
@@ -192,12 +193,23 @@ pub struct ResendArgs {
     pub job: String,
     #[arg(long, value_parser = parse_period)]
     pub period: Period,
-    #[arg(long)]
-    pub to: String,
+    #[arg(
+        long,
+        required_unless_present = "in_doubt",
+        conflicts_with = "in_doubt"
+    )]
+    pub to: Option<String>,
     /// Which of the recipient's briefings (`site:<id>`, `team:<id>`, `company`, `hr`), for
     /// one who gets several.
     #[arg(long)]
     pub scope: Option<String>,
+    /// Send again every briefing of the period left in doubt (a run died handing it over),
+    /// under its first Message-ID, and record each as the period's delivery.
+    #[arg(long)]
+    pub in_doubt: bool,
+    /// With --in-doubt: only this shard's share (a sharded run's briefings keep its bytes).
+    #[command(flatten)]
+    pub sharding: super::jobs::ShardArgs,
     #[command(flatten)]
     pub sending: SendingArgs,
 }
@@ -208,11 +220,17 @@ pub fn resend(config_path: &Path, args: ResendArgs) -> Result<(), String> {
         period,
         to,
         scope,
+        in_doubt,
+        sharding,
         sending,
     } = args;
     let config = Config::load(config_path).map_err(|e| e.to_string())?;
     let job = find_job(&config, &job)?;
     let options = sending.options(Some(period));
+    let Some(to) = to.filter(|_| !in_doubt) else {
+        let shard = sharding.shard_run().map_err(|f| f.message)?;
+        return resend_in_doubt(&config, job, RunOptions { shard, ..options });
+    };
     let delivered = run::resend(&config, job, &options, &to, scope.as_deref())
         .map_err(|e| format!("job {}: {e}", job.name))?;
     match delivered.failed.iter().chain(&delivered.pending).next() {
@@ -222,4 +240,38 @@ pub fn resend(config_path: &Path, args: ResendArgs) -> Result<(), String> {
         }
         Some((_, error)) => Err(format!("resend to {to} failed: {error}")),
     }
+}
+
+/// `resend --in-doubt`: the period's run again, sending only what is not settled, the
+/// briefings in doubt included.
+fn resend_in_doubt(
+    config: &Config,
+    job: &crate::config::Job,
+    options: RunOptions,
+) -> Result<(), String> {
+    let options = RunOptions {
+        resend_in_doubt: true,
+        ..options
+    };
+    let summary =
+        run::run_job(config, job, &options).map_err(|e| format!("job {}: {e}", job.name))?;
+    let d = &summary.delivered;
+    say!(
+        "{} {}: {} in doubt or unsent sent again, {} already sent before",
+        job.name,
+        summary.period,
+        d.sent,
+        d.skipped
+    );
+    match d.failed.iter().chain(&d.pending).next() {
+        None => Ok(()),
+        Some((to, error)) => Err(format!("resend to {to} failed: {error}")),
+    }
+}
+
+/// ` on host:pid`, ` as shard 2/4`: which replica ran a run.
+fn where_it_ran(owner: Option<&str>, shard: Option<&str>) -> String {
+    let on = owner.map(|o| format!(" on {o}")).unwrap_or_default();
+    let shard = shard.map(|s| format!(" as shard {s}")).unwrap_or_default();
+    format!("{on}{shard}")
 }

@@ -24,6 +24,7 @@ mod ledger;
 mod logs;
 mod operate;
 mod preview;
+mod state;
 
 #[derive(Parser)]
 #[command(
@@ -77,6 +78,8 @@ enum Command {
     /// Render one briefing from the real data and send it to one address, marked as a
     /// test; recorded as a test send, never as a delivery.
     SendTest(operate::SendTestArgs),
+    /// The state store: `state migrate` applies its schema migrations ahead of a rollout.
+    State(state::StateArgs),
 }
 
 /// Where a one-off send reads and writes, and through what (`resend`, `send-test`).
@@ -245,6 +248,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Pause(args) => Ok(operate::pause(config, args)?),
         Command::Resume(args) => Ok(operate::resume(config, args)?),
         Command::SendTest(args) => operate::send_test(config, args),
+        Command::State(args) => Ok(state::state(config, args)?),
         Command::Schema => {
             let schema = crate::config::json_schema();
             println!(

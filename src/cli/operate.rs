@@ -35,7 +35,7 @@ pub struct ResumeArgs {
 /// The state store of the config (or of `--out`).
 fn ledger(config: &Config, out: Option<PathBuf>) -> Result<Ledger, String> {
     let out_dir = out.unwrap_or_else(|| config.paths.output.clone());
-    Ledger::open(&run::state_dir(config, &out_dir)).map_err(|e| e.to_string())
+    Ledger::open(&run::state_url(config, &out_dir)).map_err(|e| e.to_string())
 }
 
 /// The job named, checked against the config, or every job.

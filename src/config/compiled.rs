@@ -33,6 +33,7 @@ pub struct Config {
     pub delivery: Delivery,
     pub jobs: BTreeMap<String, Job>,
     pub serve: ServeSettings,
+    pub state: StateSettings,
     /// SHA-256 of the effective config (defaults filled in), for the audit trail.
     pub sha256: String,
     /// Sound values that are probably mistakes (a schedule firing every second): `validate`
@@ -44,6 +45,13 @@ impl Config {
     pub fn job(&self, name: &str) -> Option<&Job> {
         self.jobs.get(name)
     }
+}
+
+/// The state store: where (`None`: SQLite in the state folder) and how long a claim holds.
+#[derive(Debug, Clone)]
+pub struct StateSettings {
+    pub url: Option<crate::deliver::StateUrl>,
+    pub lease: Duration,
 }
 
 /// `serve`'s listener and heartbeat.

@@ -3,7 +3,7 @@
 
 use super::compiled::{
     Comparison, ComponentPolicy, Config, DataSettings, Delivery, Job, Paths, PayoutPoints,
-    RetryPolicy, Schedule, ScorecardPolicy, ServeSettings, SmtpServer, WaitForData,
+    RetryPolicy, Schedule, ScorecardPolicy, ServeSettings, SmtpServer, StateSettings, WaitForData,
 };
 use super::keys;
 use super::model::{
@@ -14,6 +14,7 @@ use super::recipients::{AllowedDomains, RecipientProblem};
 use super::schema::json_schema;
 use crate::data::DataRoot;
 use crate::data::bucket::{BucketSettings, UrlStyle};
+use crate::deliver::StateUrl;
 use crate::period::PeriodKind;
 use chrono_tz::Tz;
 use lettre::message::Mailbox;
@@ -101,6 +102,14 @@ fn effective_sha256(file: &ConfigFile) -> String {
     let effective = serde_json::to_vec(file).unwrap_or_default();
     hex::encode(Sha256::digest(&effective))
 }
+
+/// The variable that says where the state store is, over `state.url`: it may carry the
+/// password, which the file may not.
+pub const STATE_URL_ENV: &str = "XBRIEF_STATE_URL";
+/// How long a claim holds without renewal, unless `state.lease` says otherwise.
+const DEFAULT_LEASE: std::time::Duration = std::time::Duration::from_secs(30);
+/// Renewed every third of it: shorter than this is more renewing than working.
+const MIN_LEASE: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// The longest a schedule's duration may be: the runner adds it to instants, and ten years
 /// is past any sensible catch-up or wait.
@@ -313,6 +322,49 @@ impl Validator<'_> {
         }
     }
 
+    /// `state.url` (or `XBRIEF_STATE_URL` over it) and `state.lease`.
+    fn state(&mut self, file: &ConfigFile) -> StateSettings {
+        let section = file.state.clone().unwrap_or_default();
+        let from_file = section.url.as_ref().and_then(|url| {
+            if file.paths.state.is_some() {
+                self.error(
+                    url.referenced,
+                    "`state.url` and `paths.state` both say where the state store is: keep one"
+                        .into(),
+                );
+            }
+            StateUrl::from_file(url.value.trim())
+                .map_err(|problem| self.error(url.referenced, format!("state.url: {problem}")))
+                .ok()
+        });
+        let from_env = std::env::var(STATE_URL_ENV).ok().filter(|v| !v.is_empty());
+        let url = match from_env {
+            Some(text) => StateUrl::from_env(text.trim())
+                .map_err(|problem| {
+                    self.error(Location::UNKNOWN, format!("{STATE_URL_ENV}: {problem}"))
+                })
+                .ok(),
+            None => from_file,
+        };
+        let lease = match &section.lease {
+            None => DEFAULT_LEASE,
+            Some(text) => match duration(&text.value).ok().and_then(|d| d.to_std().ok()) {
+                Some(lease) if lease >= MIN_LEASE => lease,
+                _ => {
+                    self.error(
+                        text.referenced,
+                        format!(
+                            "invalid state.lease `{}`: expected a duration of at least 3s, like 30s",
+                            text.value
+                        ),
+                    );
+                    DEFAULT_LEASE
+                }
+            },
+        };
+        StateSettings { url, lease }
+    }
+
     /// `data.dir` as a folder or bucket, and the bucket settings that cannot work.
     fn data_root(&mut self, data: &DataSection) -> Option<DataRoot> {
         let root = match DataRoot::parse(&data.dir.value) {
@@ -506,6 +558,7 @@ impl Validator<'_> {
         let scorecard = self.scorecard(&file);
         let data_root = self.data_root(&file.data);
         let serve = self.serve(file.serve.as_ref());
+        let state = self.state(&file);
         if file.jobs.is_empty() {
             self.error(
                 Location::UNKNOWN,
@@ -557,6 +610,7 @@ impl Validator<'_> {
             delivery,
             jobs,
             serve,
+            state,
             sha256: effective_sha256(&file),
         })
     }

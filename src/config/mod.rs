@@ -11,9 +11,9 @@ mod schema;
 
 pub use compiled::{
     Comparison, ComponentPolicy, Config, DataSettings, Delivery, Job, Paths, PayoutPoints,
-    RetryPolicy, Schedule, ScorecardPolicy, ServeSettings, SmtpServer, WaitForData,
+    RetryPolicy, Schedule, ScorecardPolicy, ServeSettings, SmtpServer, StateSettings, WaitForData,
 };
-pub use load::{ConfigError, LoadError, located, yaml_message};
+pub use load::{ConfigError, LoadError, STATE_URL_ENV, located, yaml_message};
 pub use model::{Audience, ComponentName, ExportPaths, PageSize, SmtpTls, Transport, WhenStale};
 pub use recipients::{AllowedDomains, RecipientProblem};
 pub use schema::json_schema;

@@ -36,6 +36,26 @@ pub struct ConfigFile {
     /// `xbrief serve`'s HTTP listener and heartbeat (both off unless set).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serve: Option<ServeSection>,
+    /// Where runs and the delivery ledger are kept: SQLite in `paths.state` unless set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<StateSection>,
+}
+
+/// The state store.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+#[schemars(deny_unknown_fields)]
+pub struct StateSection {
+    /// `sqlite:PATH` (the embedded store, one file) or `postgres://user@host:port/database`,
+    /// shared by replicas of `serve` and shards of a run. No password here: it comes from
+    /// `XBRIEF_STATE_URL` (which overrides this URL) or `PGPASSWORD`.
+    #[schemars(with = "Option<String>")]
+    pub url: Option<Spanned<String>>,
+    /// How long a run or a claimed fire stays claimed without being renewed (its owner
+    /// renews it every third of it): after a replica dies, another takes its work over once
+    /// this has passed. Default `30s`.
+    #[schemars(with = "Option<String>")]
+    pub lease: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]

@@ -5,10 +5,10 @@
 use super::ledger::{Ledger, LedgerError, Outcome, Status};
 use super::message::{Identity, MessageError, OutgoingMessage, build};
 use super::settings::TransportSettings;
+use super::writer::{Claim, Recorder};
 use crate::config::{AllowedDomains, RecipientProblem, RetryPolicy};
 use lettre::message::Mailbox;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeliveryError {
@@ -60,8 +60,11 @@ pub struct Envelope {
 #[derive(Debug, Clone, Default)]
 pub struct Delivered {
     pub sent: usize,
-    /// Already sent by an earlier run of the same (job, period).
+    /// Already sent by an earlier run of the same (job, period), or by another shard or
+    /// replica of this one.
     pub skipped: usize,
+    /// Left alone because an earlier run died handing them over: `resend` decides.
+    pub in_doubt: usize,
     /// (recipient, error) refused permanently.
     pub failed: Vec<(String, String)>,
     /// (recipient, error) still failing temporarily after every retry.
@@ -72,16 +75,25 @@ pub struct Delivered {
     pub interrupted: usize,
 }
 
+/// What a transport did with its messages.
+#[derive(Debug, Default)]
+pub(super) struct HandedOver {
+    pub outcomes: Vec<Outcome>,
+    /// Claimed first by another run (a shard, a replica): not this run's to send.
+    pub taken: usize,
+}
+
 /// A way of handing messages over: each transport is one file of this module.
 pub(super) trait Handover {
-    /// Hands `todo` over, recording each outcome as it happens; stops early (leaving the
-    /// rest unsent) when the runner is asked to stop.
+    /// Hands `todo` over, each message claimed just before and its outcome recorded as it
+    /// happens; stops early (leaving the rest unsent) when the runner is asked to stop or
+    /// the store stops answering.
     fn hand_over(
         &self,
         sender: &Sender<'_>,
         todo: Vec<Envelope>,
-        record: &mpsc::Sender<Outcome>,
-    ) -> Result<Vec<Outcome>, DeliveryError>;
+        record: &Recorder,
+    ) -> Result<HandedOver, DeliveryError>;
 }
 
 pub struct Sender<'a> {
@@ -94,6 +106,8 @@ pub struct Sender<'a> {
     /// Where attachments are read from (the run's output folder).
     pub folder: &'a Path,
     pub run_id: &'a str,
+    /// `resend --in-doubt`: the briefings in doubt go out again (same Message-ID).
+    pub resend_in_doubt: bool,
 }
 
 pub(super) fn outcome(
@@ -119,6 +133,21 @@ pub(super) fn outcome(
 }
 
 impl Sender<'_> {
+    /// The claim this run makes on an envelope's briefing.
+    pub(super) fn claim(&self, envelope: &Envelope) -> Claim {
+        Claim {
+            job: envelope.identity.job.clone(),
+            period: envelope.identity.period.clone(),
+            recipient: envelope.identity.recipient.clone(),
+            scope: envelope.identity.scope.clone(),
+            resend: envelope.identity.resend,
+            artifact_sha256: envelope.artifact_sha256.clone(),
+            message_id: envelope.identity.message_id(),
+            run_id: self.run_id.to_string(),
+            in_doubt_too: self.resend_in_doubt,
+        }
+    }
+
     /// Sends what the ledger does not hold as sent; returns the ledger when all outcomes
     /// are recorded.
     pub fn send(
@@ -152,17 +181,25 @@ impl Sender<'_> {
                 envelope.identity.period.clone(),
             );
             if !sent_before.contains_key(&key) {
-                sent_before.insert(key.clone(), ledger.sent(&key.0, &key.1)?);
+                // what dead runs were handing over is in doubt before anything is decided
+                ledger.expire_dead_local_runs()?;
+                let settled = ledger.settle_in_doubt(&key.0, &key.1)?;
+                if settled > 0 {
+                    tracing::warn!(job = %key.0, period = %key.1, settled, "deliveries in doubt: an earlier run died handing them over; `xbrief resend --in-doubt` decides");
+                }
+                sent_before.insert(key.clone(), ledger.settled(&key.0, &key.1)?);
             }
-            let sent = &sent_before[&key];
+            let settled = &sent_before[&key];
             let recipient = envelope.identity.recipient.to_ascii_lowercase();
-            let already = [envelope.identity.scope.clone(), String::new()]
+            let status = [envelope.identity.scope.clone(), String::new()]
                 .into_iter()
-                .any(|scope| sent.contains(&(recipient.clone(), scope)));
-            if envelope.identity.resend == 0 && already {
-                delivered.skipped += 1;
-            } else {
-                todo.push(envelope);
+                .find_map(|scope| settled.get(&(recipient.clone(), scope)));
+            match status.map(String::as_str) {
+                Some("sent") if envelope.identity.resend == 0 => delivered.skipped += 1,
+                Some("in_doubt") if envelope.identity.resend == 0 && !self.resend_in_doubt => {
+                    delivered.in_doubt += 1
+                }
+                _ => todo.push(envelope),
             }
         }
         let todo_count = todo.len();
@@ -178,7 +215,7 @@ impl Sender<'_> {
                     0,
                     Some("not a valid email address: nothing was sent to it".into()),
                 );
-                let _ = record.send(o.clone());
+                record.record(o.clone());
                 o
             })
             .collect();
@@ -187,8 +224,9 @@ impl Sender<'_> {
         let ledger = writer.join().expect("the ledger writer does not panic")?;
         progress.finish_and_clear();
         let handed = handed?;
-        delivered.interrupted = todo_count - handed.len();
-        outcomes.extend(handed);
+        delivered.skipped += handed.taken;
+        delivered.interrupted = todo_count - handed.outcomes.len() - handed.taken;
+        outcomes.extend(handed.outcomes);
         for o in outcomes {
             match o.status {
                 Status::Sent => delivered.sent += 1,
@@ -216,12 +254,11 @@ impl Sender<'_> {
                 allowed: self.allowed.to_string(),
             });
         }
-        let (record, _unrecorded) = mpsc::channel();
-        let mut outcomes = self
-            .transport
-            .handover()
-            .hand_over(self, vec![envelope], &record)?;
-        Ok(outcomes.pop())
+        let mut handed =
+            self.transport
+                .handover()
+                .hand_over(self, vec![envelope], &Recorder::unrecorded())?;
+        Ok(handed.outcomes.pop())
     }
 
     /// The MIME message of an envelope, its attachments read from the run's folder.

@@ -1,49 +1,42 @@
-//! The delivery ledger in the state store (SQLite, WAL): which briefing (job, period,
-//! recipient, scope) got its message, with attempts, last error and Message-ID, and the runs themselves.
-//! Outcomes are written by a thread of their own, so sends never wait for the disk.
+//! The delivery ledger in the state store: which briefing (job, period, recipient, scope)
+//! got its message, with attempts, last error and Message-ID, and the runs themselves.
 
-use rusqlite::{Connection, params};
-use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::thread::JoinHandle;
+use super::store::{Connection, Query, Row, StateUrl, StoreError, Value};
+use std::cell::RefCell;
 
 /// The statements, one file each under `sql/`.
-mod sql {
-    pub const PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
-    pub const SENT: &str = include_str!("sql/sent.sql");
-    pub const NEXT_RESEND: &str = include_str!("sql/next_resend.sql");
-    pub const START_RUN: &str = include_str!("sql/start_run.sql");
-    pub const FINISH_RUN: &str = include_str!("sql/finish_run.sql");
-    pub const UPSERT: &str = include_str!("sql/upsert.sql");
-    pub const RUNS: &str = include_str!("sql/runs.sql");
-    pub const DELIVERIES: &str = include_str!("sql/deliveries.sql");
-    pub const UNFINISHED: &str = include_str!("sql/unfinished.sql");
-    pub const SUCCEEDED: &str = include_str!("sql/succeeded.sql");
-    pub const SKIPPED_FIRE: &str = include_str!("sql/skipped_fire.sql");
+pub(super) mod sql {
+    use super::Query;
+    pub const SETTLED: Query = Query::portable(include_str!("sql/settled.sql"));
+    pub const NEXT_RESEND: Query = Query::portable(include_str!("sql/next_resend.sql"));
+    pub const START_RUN: Query = Query::portable(include_str!("sql/start_run.sql"));
+    pub const FINISH_RUN: Query = Query::portable(include_str!("sql/finish_run.sql"));
+    pub const UPSERT: Query = Query::portable(include_str!("sql/upsert.sql"));
+    pub const CLAIM: Query = Query::portable(include_str!("sql/claim.sql"));
+    pub const CLAIM_IN_DOUBT: Query = Query::portable(include_str!("sql/claim_in_doubt.sql"));
+    pub const SETTLE_IN_DOUBT: Query = Query::portable(include_str!("sql/settle_in_doubt.sql"));
+    pub const RUNS: Query = Query::portable(include_str!("sql/runs.sql"));
+    pub const DELIVERIES: Query = Query::portable(include_str!("sql/deliveries.sql"));
+    pub const UNFINISHED: Query = Query::portable(include_str!("sql/unfinished.sql"));
+    pub const SUCCEEDED: Query = Query::portable(include_str!("sql/succeeded.sql"));
+    pub const SKIPPED_FIRE: Query = Query::portable(include_str!("sql/skipped_fire.sql"));
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
-    #[error("state store {}: {source}", path.display())]
+    #[error("state store {store}: {source}")]
     Store {
-        path: PathBuf,
+        store: String,
         #[source]
-        source: rusqlite::Error,
+        source: StoreError,
     },
     #[error(
-        "state store {}: its schema is version {found}, newer than this xbrief knows ({known}): run the newer xbrief",
-        path.display()
+        "state store {store}: its schema is version {found}, newer than this xbrief knows ({known}): run the newer xbrief"
     )]
     Newer {
-        path: PathBuf,
+        store: String,
         found: usize,
         known: usize,
-    },
-    #[error("state store {}: {source}", path.display())]
-    Folder {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
     },
 }
 
@@ -90,10 +83,12 @@ pub struct DeliveryRow {
     pub recipient: String,
     pub scope: String,
     pub resend: u32,
+    /// sent, failed, pending, sending (being handed over), in_doubt.
     pub status: String,
     pub attempts: u32,
     pub last_error: Option<String>,
     pub sent_at: Option<String>,
+    pub run_id: String,
 }
 
 #[derive(Debug, Clone)]
@@ -113,10 +108,14 @@ pub struct RunRow {
     pub stage: Option<String>,
     /// config, data, render, delivery_partial, delivery_failed.
     pub error_class: Option<String>,
+    /// The replica (host or pod, and process) that ran it.
+    pub owner: Option<String>,
+    /// `2/4` for a shard of a sharded run.
+    pub shard: Option<String>,
 }
 
 impl RunRow {
-    pub(super) fn from_row(r: &rusqlite::Row) -> rusqlite::Result<RunRow> {
+    pub(super) fn from_row(r: &Row) -> Result<RunRow, StoreError> {
         Ok(RunRow {
             run_id: r.get(0)?,
             job: r.get(1)?,
@@ -130,6 +129,8 @@ impl RunRow {
             error: r.get(9)?,
             stage: r.get(10)?,
             error_class: r.get(11)?,
+            owner: r.get(12)?,
+            shard: r.get(13)?,
         })
     }
 }
@@ -142,85 +143,113 @@ pub struct RunFailure<'a> {
     pub message: &'a str,
 }
 
-pub struct Ledger {
-    path: PathBuf,
-    pub(super) connection: Connection,
+/// Who a run is and where it runs, as it starts.
+#[derive(Debug, Clone)]
+pub struct RunStart<'a> {
+    pub run_id: &'a str,
+    pub job: &'a str,
+    pub period: &'a str,
+    pub owner: &'a str,
+    pub shard: Option<String>,
+    pub group_id: Option<&'a str>,
+    pub lease: std::time::Duration,
 }
 
-/// How long a writer waits for another to let go of the store.
-const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+pub struct Ledger {
+    pub(super) url: StateUrl,
+    pub(super) connection: RefCell<Connection>,
+}
 
 pub(super) fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    stamp(chrono::Utc::now())
+}
+
+/// The stores' time format: RFC 3339 UTC with milliseconds, so text order is time order.
+pub(super) fn stamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+pub(super) fn lease_end(lease: std::time::Duration) -> String {
+    stamp(chrono::Utc::now() + chrono::Duration::from_std(lease).unwrap_or_default())
 }
 
 impl Ledger {
-    /// Opens (creating) the state store in `dir`.
-    pub fn open(dir: &Path) -> Result<Ledger, LedgerError> {
-        let path = dir.join("xbrief.sqlite");
-        let fail = |source: rusqlite::Error| LedgerError::Store {
-            path: path.clone(),
+    /// Opens the state store (creating a SQLite one), applying pending migrations.
+    pub fn open(url: &StateUrl) -> Result<Ledger, LedgerError> {
+        let fail = |source| LedgerError::Store {
+            store: url.to_string(),
             source,
         };
-        std::fs::create_dir_all(dir).map_err(|source| LedgerError::Folder {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        let mut connection = Connection::open(&path).map_err(fail)?;
-        connection.busy_timeout(BUSY_TIMEOUT).map_err(fail)?;
-        // Switching a new store to WAL needs it alone, and SQLite answers "locked" at once,
-        // without waiting, when another process opens it in the same instant (`serve`
-        // starting while `history` looks): try again for as long as a lock may be waited.
-        let started = std::time::Instant::now();
-        loop {
-            let opened = connection
-                .execute_batch(sql::PRAGMAS)
-                .and_then(|()| super::migrations::apply(&mut connection));
-            match opened {
-                Err(rusqlite::Error::SqliteFailure(e, _))
-                    if matches!(
-                        e.code,
-                        rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-                    ) && started.elapsed() < BUSY_TIMEOUT =>
-                {
-                    std::thread::sleep(std::time::Duration::from_millis(20));
-                }
-                done => break done.map_err(fail)?,
-            }
-        }
-        let found = super::migrations::version(&connection).map_err(fail)?;
-        if found > super::migrations::CURRENT {
+        let mut connection = Connection::open(url).map_err(fail)?;
+        let found = connection.version().map_err(fail)?;
+        if found > super::store::CURRENT {
             return Err(LedgerError::Newer {
-                path,
+                store: url.to_string(),
                 found,
-                known: super::migrations::CURRENT,
+                known: super::store::CURRENT,
             });
         }
-        Ok(Ledger { path, connection })
+        Ok(Ledger {
+            url: url.clone(),
+            connection: RefCell::new(connection),
+        })
     }
 
-    pub(super) fn fail(&self, source: rusqlite::Error) -> LedgerError {
+    /// The schema version of the store (`xbrief state migrate`).
+    pub fn version(&self) -> Result<usize, LedgerError> {
+        self.connection
+            .borrow_mut()
+            .version()
+            .map_err(|e| self.fail(e))
+    }
+
+    pub fn url(&self) -> &StateUrl {
+        &self.url
+    }
+
+    pub(super) fn fail(&self, source: StoreError) -> LedgerError {
         LedgerError::Store {
-            path: self.path.clone(),
+            store: self.url.to_string(),
             source,
         }
     }
 
-    /// The briefings of (job, period) whose run delivery is already sent, as (recipient
-    /// lowercased, scope); scope `""` stands for every scope of its recipient.
-    pub fn sent(
+    /// The rows of a statement, each made a `T`.
+    pub(super) fn rows<T>(
+        &self,
+        query: &Query,
+        values: &[Value],
+        row: impl Fn(&Row) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, LedgerError> {
+        let rows = self
+            .connection
+            .borrow_mut()
+            .query(query, values)
+            .map_err(|e| self.fail(e))?;
+        rows.iter()
+            .map(|r| row(r).map_err(|e| self.fail(e)))
+            .collect()
+    }
+
+    /// Rows changed by a write.
+    pub(super) fn write(&self, query: &Query, values: &[Value]) -> Result<u64, LedgerError> {
+        self.connection
+            .borrow_mut()
+            .execute(query, values)
+            .map_err(|e| self.fail(e))
+    }
+
+    /// The briefings of (job, period) whose run delivery is settled (sent, or in doubt),
+    /// by (recipient lowercased, scope); scope `""` stands for every scope of its recipient.
+    pub fn settled(
         &self,
         job: &str,
         period: &str,
-    ) -> Result<std::collections::HashSet<(String, String)>, LedgerError> {
-        let mut statement = self
-            .connection
-            .prepare_cached(sql::SENT)
-            .map_err(|e| self.fail(e))?;
-        let rows = statement
-            .query_map(params![job, period], |row| Ok((row.get(0)?, row.get(1)?)))
-            .map_err(|e| self.fail(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
+    ) -> Result<std::collections::HashMap<(String, String), String>, LedgerError> {
+        let rows = self.rows(&sql::SETTLED, &[job.into(), period.into()], |r| {
+            Ok(((r.get(0)?, r.get(1)?), r.get(2)?))
+        })?;
+        Ok(rows.into_iter().collect())
     }
 
     /// The next resend number for one briefing of a recipient.
@@ -231,38 +260,35 @@ impl Ledger {
         recipient: &str,
         scope: &str,
     ) -> Result<u32, LedgerError> {
-        self.connection
-            .query_row(
-                sql::NEXT_RESEND,
-                params![job, period, recipient, scope],
-                |row| row.get(0),
-            )
-            .map_err(|e| self.fail(e))
+        let values = [job.into(), period.into(), recipient.into(), scope.into()];
+        let next = self.rows(&sql::NEXT_RESEND, &values, |r| r.get(0))?;
+        Ok(next.into_iter().next().unwrap_or(1))
     }
 
-    /// (job, period) of runs that died before finishing.
+    /// (job, period) of runs that died before finishing (their lease ran out).
     pub fn unfinished(&self) -> Result<Vec<(String, String)>, LedgerError> {
-        let mut statement = self
-            .connection
-            .prepare(sql::UNFINISHED)
-            .map_err(|e| self.fail(e))?;
-        let rows = statement
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(|e| self.fail(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
+        self.rows(&sql::UNFINISHED, &[now().into()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
     }
 
     pub fn succeeded(&self, job: &str, period: &str) -> Result<bool, LedgerError> {
-        self.connection
-            .query_row(sql::SUCCEEDED, params![job, period], |r| r.get(0))
-            .map_err(|e| self.fail(e))
+        let found = self.rows(&sql::SUCCEEDED, &[job.into(), period.into()], |r| r.get(0))?;
+        Ok(found.into_iter().next().unwrap_or(false))
     }
 
-    pub fn start_run(&self, run_id: &str, job: &str, period: &str) -> Result<(), LedgerError> {
-        self.connection
-            .execute(sql::START_RUN, params![run_id, job, period, now()])
-            .map(|_| ())
-            .map_err(|e| self.fail(e))
+    pub fn start_run(&self, run: &RunStart) -> Result<(), LedgerError> {
+        let values = [
+            run.run_id.into(),
+            run.job.into(),
+            run.period.into(),
+            now().into(),
+            run.owner.into(),
+            run.shard.clone().into(),
+            run.group_id.into(),
+            lease_end(run.lease).into(),
+        ];
+        self.write(&sql::START_RUN, &values).map(|_| ())
     }
 
     /// Ends a run: succeeded without a failure, else failed with its stage and class.
@@ -272,72 +298,46 @@ impl Ledger {
         counts: [usize; 4],
         failure: Option<RunFailure>,
     ) -> Result<(), LedgerError> {
-        let [messages, sent, failed, skipped] = counts.map(|c| c as i64);
+        let [messages, sent, failed, skipped] = counts;
         let status = if failure.is_some() {
             "failed"
         } else {
             "succeeded"
         };
-        self.connection
-            .execute(
-                sql::FINISH_RUN,
-                params![
-                    run_id,
-                    now(),
-                    status,
-                    messages,
-                    sent,
-                    failed,
-                    skipped,
-                    failure.map(|f| f.message),
-                    failure.map(|f| f.stage),
-                    failure.map(|f| f.class)
-                ],
-            )
-            .map(|_| ())
-            .map_err(|e| self.fail(e))
+        let values = [
+            run_id.into(),
+            now().into(),
+            status.into(),
+            messages.into(),
+            sent.into(),
+            failed.into(),
+            skipped.into(),
+            failure.map(|f| f.message).into(),
+            failure.map(|f| f.stage).into(),
+            failure.map(|f| f.class).into(),
+        ];
+        self.write(&sql::FINISH_RUN, &values).map(|_| ())
     }
 
     /// A fire that did not run, recorded with why (`paused: …`).
     pub fn skipped_fire(&self, job: &str, period: &str, why: &str) -> Result<(), LedgerError> {
         let run_id = uuid::Uuid::new_v4().to_string();
-        self.connection
-            .execute(sql::SKIPPED_FIRE, params![run_id, job, period, now(), why])
-            .map(|_| ())
-            .map_err(|e| self.fail(e))
+        let values = [
+            run_id.into(),
+            job.into(),
+            period.into(),
+            now().into(),
+            why.into(),
+        ];
+        self.write(&sql::SKIPPED_FIRE, &values).map(|_| ())
     }
 
-    /// Moves the ledger to a writer thread: outcomes sent to the returned channel are
-    /// committed in batches of whatever is queued; joining the handle flushes them all.
-    /// The writer thread; `recorded` advances by one per outcome committed.
-    pub fn writer(
-        self,
-        recorded: indicatif::ProgressBar,
-    ) -> (
-        mpsc::Sender<Outcome>,
-        JoinHandle<Result<Ledger, LedgerError>>,
-    ) {
-        let (sender, receiver) = mpsc::channel::<Outcome>();
-        let handle = std::thread::spawn(move || {
-            let mut ledger = self;
-            while let Ok(first) = receiver.recv() {
-                let mut batch = vec![first];
-                batch.extend(receiver.try_iter().take(1024));
-                let path = ledger.path.clone();
-                let fail = |source: rusqlite::Error| LedgerError::Store {
-                    path: path.clone(),
-                    source,
-                };
-                let transaction = ledger.connection.transaction().map_err(fail)?;
-                for outcome in &batch {
-                    upsert(&transaction, outcome).map_err(fail)?;
-                }
-                transaction.commit().map_err(fail)?;
-                recorded.inc(batch.len() as u64);
-            }
-            Ok(ledger)
-        });
-        (sender, handle)
+    /// Marks in doubt what dead runs of (job, period) were handing over; returns how many.
+    pub fn settle_in_doubt(&self, job: &str, period: &str) -> Result<u64, LedgerError> {
+        self.write(
+            &sql::SETTLE_IN_DOUBT,
+            &[job.into(), period.into(), now().into()],
+        )
     }
 
     pub fn runs(
@@ -345,7 +345,7 @@ impl Ledger {
         job: Option<&str>,
         period: Option<&str>,
     ) -> Result<Vec<RunRow>, LedgerError> {
-        self.select(sql::RUNS, job, period, RunRow::from_row)
+        self.rows(&sql::RUNS, &[job.into(), period.into()], RunRow::from_row)
     }
 
     pub fn deliveries(
@@ -353,7 +353,7 @@ impl Ledger {
         job: Option<&str>,
         period: Option<&str>,
     ) -> Result<Vec<DeliveryRow>, LedgerError> {
-        self.select(sql::DELIVERIES, job, period, |r| {
+        self.rows(&sql::DELIVERIES, &[job.into(), period.into()], |r| {
             Ok(DeliveryRow {
                 job: r.get(0)?,
                 period: r.get(1)?,
@@ -364,46 +364,8 @@ impl Ledger {
                 attempts: r.get(6)?,
                 last_error: r.get(7)?,
                 sent_at: r.get(8)?,
+                run_id: r.get(9)?,
             })
         })
     }
-
-    /// The rows of a listing query, filtered by job and period when given.
-    pub(super) fn select<T>(
-        &self,
-        query: &str,
-        job: Option<&str>,
-        period: Option<&str>,
-        row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
-    ) -> Result<Vec<T>, LedgerError> {
-        let mut statement = self.connection.prepare(query).map_err(|e| self.fail(e))?;
-        let rows = statement
-            .query_map(params![job, period], row)
-            .map_err(|e| self.fail(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))
-    }
-}
-
-/// Inserts or updates one delivery (on the ledger's connection or a transaction).
-fn upsert(connection: &Connection, outcome: &Outcome) -> rusqlite::Result<()> {
-    let stamp = now();
-    let sent_at = (outcome.status == Status::Sent).then_some(stamp.as_str());
-    connection
-        .prepare_cached(sql::UPSERT)?
-        .execute(params![
-            outcome.job,
-            outcome.period,
-            outcome.recipient,
-            outcome.scope,
-            outcome.resend,
-            outcome.artifact_sha256,
-            outcome.status.as_str(),
-            outcome.attempts,
-            outcome.last_error,
-            outcome.message_id,
-            sent_at,
-            outcome.run_id,
-            stamp
-        ])
-        .map(|_| ())
 }

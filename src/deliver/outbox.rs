@@ -1,11 +1,11 @@
 //! The file transport: one `.eml` per message in the outbox folder, for runs without a
 //! mail server (the demo, tests, a mail system that picks files up).
 
-use super::dispatch::{DeliveryError, Envelope, Handover, Sender, outcome, stopping};
-use super::ledger::{Outcome, Status};
+use super::dispatch::{DeliveryError, Envelope, HandedOver, Handover, Sender, outcome, stopping};
+use super::ledger::Status;
+use super::writer::{Claimed, Recorder};
 use lettre::{FileTransport, Transport};
 use std::path::PathBuf;
-use std::sync::mpsc;
 
 #[derive(Debug, Clone)]
 pub struct Outbox {
@@ -17,10 +17,11 @@ impl Handover for Outbox {
         &self,
         sender: &Sender<'_>,
         todo: Vec<Envelope>,
-        record: &mpsc::Sender<Outcome>,
-    ) -> Result<Vec<Outcome>, DeliveryError> {
+        record: &Recorder,
+    ) -> Result<HandedOver, DeliveryError> {
+        let mut handed = HandedOver::default();
         if todo.is_empty() {
-            return Ok(Vec::new());
+            return Ok(handed);
         }
         let dir = &self.dir;
         std::fs::create_dir_all(dir).map_err(|source| DeliveryError::Outbox {
@@ -28,12 +29,19 @@ impl Handover for Outbox {
             source,
         })?;
         let transport = FileTransport::new(dir);
-        let mut outcomes = Vec::new();
         for envelope in &todo {
             if stopping() {
                 break;
             }
             let mime = sender.mime(envelope)?;
+            match record.claim_blocking(sender.claim(envelope)) {
+                Claimed::Yours => {}
+                Claimed::Taken => {
+                    handed.taken += 1;
+                    continue;
+                }
+                Claimed::StoreDown => break,
+            }
             transport
                 .send(&mime)
                 .map_err(|source| DeliveryError::OutboxFile {
@@ -41,9 +49,9 @@ impl Handover for Outbox {
                     source,
                 })?;
             let o = outcome(envelope, sender.run_id, Status::Sent, 1, None);
-            let _ = record.send(o.clone());
-            outcomes.push(o);
+            record.record(o.clone());
+            handed.outcomes.push(o);
         }
-        Ok(outcomes)
+        Ok(handed)
     }
 }

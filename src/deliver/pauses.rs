@@ -2,12 +2,12 @@
 //! its next fire without a restart.
 
 use super::ledger::{Ledger, LedgerError, now};
+use super::store::Query;
 use chrono::{DateTime, Utc};
-use rusqlite::params;
 
-const PAUSE: &str = include_str!("sql/pause.sql");
-const PAUSES: &str = include_str!("sql/pauses.sql");
-const RESUME: &str = "DELETE FROM pauses WHERE job = ?1";
+const PAUSE: Query = Query::portable(include_str!("sql/pause.sql"));
+const PAUSES: Query = Query::portable(include_str!("sql/pauses.sql"));
+const RESUME: Query = Query::portable("DELETE FROM pauses WHERE job = ?1");
 
 /// The name a hold of every job is kept under.
 pub const ALL_JOBS: &str = "*";
@@ -55,39 +55,35 @@ impl Ledger {
         until: Option<DateTime<Utc>>,
     ) -> Result<(), LedgerError> {
         let until = until.map(|t| t.to_rfc3339());
-        self.connection
-            .execute(PAUSE, params![job, reason, now(), by, until])
-            .map(|_| ())
-            .map_err(|e| self.fail(e))
+        let values = [
+            job.into(),
+            reason.into(),
+            now().into(),
+            by.into(),
+            until.into(),
+        ];
+        self.write(&PAUSE, &values).map(|_| ())
     }
 
     /// Lifts the hold on `job` (or on every job); false when there was none.
     pub fn resume(&self, job: &str) -> Result<bool, LedgerError> {
-        self.connection
-            .execute(RESUME, params![job])
-            .map(|n| n > 0)
-            .map_err(|e| self.fail(e))
+        self.write(&RESUME, &[job.into()]).map(|n| n > 0)
     }
 
     pub fn pauses(&self) -> Result<Pauses, LedgerError> {
-        let mut statement = self.connection.prepare(PAUSES).map_err(|e| self.fail(e))?;
-        let rows = statement
-            .query_map([], |r| {
-                let until: Option<String> = r.get(4)?;
-                Ok(Pause {
-                    job: r.get(0)?,
-                    reason: r.get(1)?,
-                    paused_at: r.get(2)?,
-                    paused_by: r.get(3)?,
-                    until: until
-                        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-                        .map(|t| t.with_timezone(&Utc)),
-                })
+        let pauses = self.rows(&PAUSES, &[], |r| {
+            let until: Option<String> = r.get(4)?;
+            Ok(Pause {
+                job: r.get(0)?,
+                reason: r.get(1)?,
+                paused_at: r.get(2)?,
+                paused_by: r.get(3)?,
+                until: until
+                    .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+                    .map(|t| t.with_timezone(&Utc)),
             })
-            .map_err(|e| self.fail(e))?;
-        Ok(Pauses(
-            rows.collect::<Result<_, _>>().map_err(|e| self.fail(e))?,
-        ))
+        })?;
+        Ok(Pauses(pauses))
     }
 }
 
@@ -98,7 +94,10 @@ mod tests {
     #[test]
     fn a_job_is_held_by_its_own_pause_or_the_pause_of_all_until_it_ends() {
         let dir = tempfile::tempdir().unwrap();
-        let ledger = Ledger::open(dir.path()).unwrap();
+        let ledger = Ledger::open(&super::super::StateUrl::Sqlite(
+            dir.path().join("xbrief.sqlite"),
+        ))
+        .unwrap();
         let now = Utc::now();
         let hour = chrono::Duration::hours(1);
         ledger

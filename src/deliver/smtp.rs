@@ -1,16 +1,17 @@
 //! Pooled SMTP (lettre's async transport): messages go out in parallel over
 //! `connections` connections, temporary failures are retried with backoff.
 
-use super::dispatch::{DeliveryError, Envelope, Handover, Sender, outcome, stopping};
-use super::ledger::{Outcome, Status};
+use super::dispatch::{DeliveryError, Envelope, HandedOver, Handover, Sender, outcome, stopping};
+use super::ledger::Status;
 use super::settings::SmtpSettings;
+use super::writer::{Claimed, Recorder};
 use crate::config::{RetryPolicy, SmtpTls};
 use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::sync::Arc;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 impl SmtpSettings {
     fn fail(&self, detail: String) -> DeliveryError {
@@ -55,20 +56,22 @@ impl Handover for SmtpSettings {
         &self,
         sender: &Sender<'_>,
         todo: Vec<Envelope>,
-        record: &mpsc::Sender<Outcome>,
-    ) -> Result<Vec<Outcome>, DeliveryError> {
+        record: &Recorder,
+    ) -> Result<HandedOver, DeliveryError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .map_err(|e| self.fail(e.to_string()))?;
         let permits = Arc::new(tokio::sync::Semaphore::new(self.connections as usize));
+        // the store stopped answering claims: nothing more goes out
+        let store_down = Arc::new(AtomicBool::new(false));
         // the pool lives (and is dropped) inside the runtime: it keeps connections with tasks
         runtime.block_on(async {
             let transport = Arc::new(self.pool()?);
             let mut tasks = tokio::task::JoinSet::new();
             for envelope in todo {
-                if stopping() {
+                if stopping() || store_down.load(Ordering::SeqCst) {
                     break;
                 }
                 let mime = sender.mime(&envelope)?;
@@ -78,26 +81,40 @@ impl Handover for SmtpSettings {
                     .await
                     .expect("the semaphore stays open");
                 // asked to stop while waiting for a connection: this one stays unsent
-                if stopping() {
+                if stopping() || store_down.load(Ordering::SeqCst) {
                     break;
                 }
                 let transport = transport.clone();
                 let retry = sender.retry.clone();
                 let record = record.clone();
                 let run_id = sender.run_id.to_string();
+                let store_down = store_down.clone();
+                let claim = sender.claim(&envelope);
                 tasks.spawn(async move {
+                    match record.claim(claim).await {
+                        Claimed::Yours => {}
+                        Claimed::Taken => return Err(Claimed::Taken),
+                        Claimed::StoreDown => {
+                            store_down.store(true, Ordering::SeqCst);
+                            return Err(Claimed::StoreDown);
+                        }
+                    }
                     let (status, attempts, error) = send_with_retry(&transport, mime, &retry).await;
                     drop(permit);
                     let o = outcome(&envelope, &run_id, status, attempts, error);
-                    let _ = record.send(o.clone());
-                    o
+                    record.record(o.clone());
+                    Ok(o)
                 });
             }
-            let mut outcomes = Vec::new();
+            let mut handed = HandedOver::default();
             while let Some(done) = tasks.join_next().await {
-                outcomes.push(done.expect("a send task does not panic"));
+                match done.expect("a send task does not panic") {
+                    Ok(o) => handed.outcomes.push(o),
+                    Err(Claimed::Taken) => handed.taken += 1,
+                    Err(_) => {}
+                }
             }
-            Ok(outcomes)
+            Ok(handed)
         })
     }
 }

@@ -2,10 +2,10 @@
 //! counts as a briefing delivered, and never stops the real one from going out.
 
 use super::ledger::{Ledger, LedgerError, now};
-use rusqlite::params;
+use super::store::Query;
 
-const TEST_SEND: &str = include_str!("sql/test_send.sql");
-const TEST_SENDS: &str = include_str!("sql/test_sends.sql");
+const TEST_SEND: Query = Query::portable(include_str!("sql/test_send.sql"));
+const TEST_SENDS: Query = Query::portable(include_str!("sql/test_sends.sql"));
 
 #[derive(Debug, Clone)]
 pub struct TestSend {
@@ -21,23 +21,18 @@ pub struct TestSend {
 
 impl Ledger {
     pub fn record_test_send(&self, send: &TestSend) -> Result<(), LedgerError> {
-        self.connection
-            .execute(
-                TEST_SEND,
-                params![
-                    send.job,
-                    send.period,
-                    send.scope,
-                    send.recipient,
-                    send.message_id,
-                    send.status,
-                    send.error,
-                    send.sent_by,
-                    now()
-                ],
-            )
-            .map(|_| ())
-            .map_err(|e| self.fail(e))
+        let values = [
+            send.job.as_str().into(),
+            send.period.as_str().into(),
+            send.scope.as_str().into(),
+            send.recipient.as_str().into(),
+            send.message_id.as_str().into(),
+            send.status.as_str().into(),
+            send.error.clone().into(),
+            send.sent_by.as_str().into(),
+            now().into(),
+        ];
+        self.write(&TEST_SEND, &values).map(|_| ())
     }
 
     /// Test sends as (job, period, scope, recipient, status, error, by, at).
@@ -46,7 +41,7 @@ impl Ledger {
         job: Option<&str>,
         period: Option<&str>,
     ) -> Result<Vec<[Option<String>; 8]>, LedgerError> {
-        self.select(TEST_SENDS, job, period, |r| {
+        self.rows(&TEST_SENDS, &[job.into(), period.into()], |r| {
             Ok([
                 r.get(0)?,
                 r.get(1)?,

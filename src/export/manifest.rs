@@ -18,6 +18,9 @@ pub struct Manifest {
     pub inputs: Vec<ManifestInput>,
     pub outputs: Vec<ManifestFile>,
     pub recipients: Vec<ManifestRecipient>,
+    /// A sharded run: how many shards sent its messages (its PDFs' hashes are the ledger's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shards: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -6,7 +6,7 @@ use super::{RunError, RunOptions};
 use crate::config::{Config, ExportPaths, Job, PageSize};
 use crate::data::bucket::{self, Bucket, Credentials};
 use crate::data::{DataRoot, DataSource, ExportName, Exports};
-use crate::deliver::{self, Sender, TransportSettings};
+use crate::deliver::{self, Sender, StateUrl, TransportSettings};
 use crate::metrics::employee::Privacy;
 use crate::metrics::{self, Figures, MetricsRequest};
 use crate::period::Period;
@@ -87,8 +87,8 @@ impl<'a> JobRun<'a> {
         }
     }
 
-    pub fn state_dir(&self) -> PathBuf {
-        state_dir(self.config, &self.out_dir)
+    pub fn state_url(&self) -> StateUrl {
+        state_url(self.config, &self.out_dir)
     }
 
     pub fn data_source(&self) -> DataSource {
@@ -132,6 +132,7 @@ impl<'a> JobRun<'a> {
             reply_to: delivery.reply_to.as_ref(),
             folder,
             run_id,
+            resend_in_doubt: self.options.resend_in_doubt,
         }
     }
 
@@ -176,13 +177,17 @@ impl<'a> JobRun<'a> {
     }
 }
 
-/// Where the state store lives: `paths.state`, else `<output>/state`.
-pub fn state_dir(config: &Config, out_dir: &Path) -> PathBuf {
-    config
-        .paths
-        .state
-        .clone()
-        .unwrap_or_else(|| out_dir.join("state"))
+/// Where the state store is: `state.url` (or `XBRIEF_STATE_URL`), else SQLite's
+/// `xbrief.sqlite` in `paths.state`, else in `<output>/state`.
+pub fn state_url(config: &Config, out_dir: &Path) -> StateUrl {
+    config.state.url.clone().unwrap_or_else(|| {
+        let dir = config
+            .paths
+            .state
+            .clone()
+            .unwrap_or_else(|| out_dir.join("state"));
+        StateUrl::Sqlite(dir.join("xbrief.sqlite"))
+    })
 }
 
 /// The paper size of the briefings.

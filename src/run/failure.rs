@@ -86,7 +86,7 @@ impl FailureClass {
                 )
             }
             FailureClass::DeliveryPartial | FailureClass::DeliveryFailed => format!(
-                "{rerun} sends what is undelivered (what went out is skipped), or `xbrief resend {job} --period {period} --to ADDRESS` for one recipient"
+                "{rerun} sends what is undelivered (what went out is skipped), or `xbrief resend {job} --period {period} --to ADDRESS` for one recipient; briefings in doubt go again with `xbrief resend {job} --period {period} --in-doubt`"
             ),
         }
     }
@@ -128,7 +128,7 @@ impl RunError {
 
 /// A run that finished but did not reach everyone: partial when some messages went out.
 pub fn delivery_class(delivered: &Delivered) -> Option<FailureClass> {
-    let undelivered = delivered.failed.len() + delivered.pending.len();
+    let undelivered = delivered.failed.len() + delivered.pending.len() + delivered.in_doubt;
     match (undelivered, delivered.sent + delivered.skipped) {
         (0, _) => None,
         (_, 0) => Some(FailureClass::DeliveryFailed),

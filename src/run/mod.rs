@@ -6,7 +6,7 @@ use crate::config::{Config, Job, RecipientProblem};
 use crate::data::{DataError, DataRoot, Exports};
 use crate::deliver::{
     Attachment, Delivered, DeliveryError, Envelope, Identity, Ledger, LedgerError, OutgoingMessage,
-    RunFailure, Sender, SettingsError,
+    RunFailure, RunStart, Sender, SettingsError,
 };
 use crate::export::{self, Manifest, ManifestFile, ManifestInput, ManifestRecipient};
 use crate::metrics::{self, MetricsError};
@@ -28,13 +28,15 @@ mod preview;
 mod render;
 mod resend;
 mod send_test;
+pub mod shard;
 
-pub use context::{JobRun, data_source, export_patterns, page, state_dir};
+pub use context::{JobRun, data_source, export_patterns, page, state_url};
 pub use job::{check_recipients, recipients_with, run_job};
 pub use notice::{NOTICE_TEMPLATE, notice_context};
 pub use preview::{Pick, Preview, dry_run, preview};
 pub use resend::resend;
 pub use send_test::{TestSent, send_test};
+pub use shard::{Shard, ShardRun};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -93,6 +95,10 @@ pub struct RunOptions {
     pub transport: Option<crate::config::Transport>,
     /// The data was not fresh by the deadline (`wait_for_data`): briefings say so.
     pub data_incomplete: bool,
+    /// `resend --in-doubt`: the briefings in doubt go out again.
+    pub resend_in_doubt: bool,
+    /// `--shard I/N`: this run is one shard of a group.
+    pub shard: Option<ShardRun>,
 }
 
 impl RunOptions {
@@ -105,6 +111,8 @@ impl RunOptions {
             exports_only: false,
             transport: None,
             data_incomplete: false,
+            resend_in_doubt: false,
+            shard: None,
         }
     }
 }

@@ -20,7 +20,7 @@ pub fn resend(
     }
     let run = JobRun::new(config, job, options, Utc::now());
     let transport = run.transport()?;
-    let ledger = Ledger::open(&run.state_dir())?;
+    let ledger = Ledger::open(&run.state_url())?;
     let preview = preview(&run, Pick::Recipient(to, scope))?;
     let period = preview.period.to_string();
     let identity = Identity {

@@ -23,7 +23,7 @@ pub fn send_test(run: &JobRun, pick: Pick, to: &str, sent_by: &str) -> Result<Te
         });
     }
     let transport = run.transport()?;
-    let ledger = Ledger::open(&run.state_dir())?;
+    let ledger = Ledger::open(&run.state_url())?;
     let preview = preview(run, pick)?;
     let period = preview.period.to_string();
     let test_id = uuid::Uuid::new_v4().to_string();

@@ -85,7 +85,7 @@ async fn healthz(State(operations): State<Arc<Operations>>) -> Response {
 
 /// A valid config is loaded (it always is once `serve` started) and the state store answers.
 async fn readyz(State(operations): State<Arc<Operations>>) -> Response {
-    match crate::deliver::Ledger::open(&operations.state_dir).and_then(|l| l.pauses()) {
+    match crate::deliver::Ledger::open(&operations.state).and_then(|l| l.pauses()) {
         Ok(_) => (StatusCode::OK, "ready\n").into_response(),
         Err(error) => unavailable("the state store does not answer", error),
     }

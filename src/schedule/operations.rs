@@ -2,28 +2,25 @@
 //! in force, whether the last reload succeeded, and when the loop last ticked.
 
 use crate::config::Config;
-use chrono::{DateTime, Utc};
-use std::path::PathBuf;
+use crate::deliver::StateUrl;
+use chrono::Utc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 pub struct Operations {
     config: RwLock<Arc<Config>>,
-    pub state_dir: PathBuf,
-    /// When this runner started: runs still `running` from before it are dead ones.
-    pub started_at: DateTime<Utc>,
+    pub state: StateUrl,
     last_tick_ms: AtomicI64,
     reload_ok: AtomicBool,
 }
 
 impl Operations {
-    pub fn new(config: Arc<Config>, state_dir: PathBuf) -> Operations {
+    pub fn new(config: Arc<Config>, state: StateUrl) -> Operations {
         let now = Utc::now();
         Operations {
             config: RwLock::new(config),
-            state_dir,
-            started_at: now,
+            state,
             last_tick_ms: AtomicI64::new(now.timestamp_millis()),
             reload_ok: AtomicBool::new(true),
         }

@@ -14,7 +14,7 @@ use crate::config::{Config, Job, WaitForData, WhenStale};
 
 use crate::data::freshness;
 use crate::data::queries::QueryDir;
-use crate::deliver::{Ledger, Pause, Pauses};
+use crate::deliver::{Ledger, Pause, Pauses, StateUrl};
 use crate::period::Period;
 use crate::run::{self, RunOptions};
 use chrono::{DateTime, Utc};
@@ -280,6 +280,8 @@ fn recover(
     now: DateTime<Utc>,
 ) -> Result<(), ServeError> {
     let pauses = ledger.pauses()?;
+    // a run killed on this host is dead now, not when its lease runs out
+    ledger.expire_dead_local_runs()?;
     for (job_name, period_text) in ledger.unfinished()? {
         let (Some(job), Ok(period)) = (config.job(&job_name), Period::parse(&period_text)) else {
             continue;
@@ -361,8 +363,12 @@ pub fn serve(config_path: &Path) -> Result<(), ServeError> {
         Ok(Arc::new(config))
     };
     let config = load(config_path)?;
-    let state = run::state_dir(&config, &config.paths.output);
-    let _lock = lock(&state)?;
+    let state = run::state_url(&config, &config.paths.output);
+    // one serve per SQLite file; replicas share a PostgreSQL store through its claims
+    let _lock = match &state {
+        StateUrl::Sqlite(path) => Some(lock(path.parent().unwrap_or(Path::new(".")))?),
+        StateUrl::Postgres(_) => None,
+    };
     install_signals();
     let ledger = Ledger::open(&state)?;
     let mut running = Running {
@@ -377,7 +383,7 @@ pub fn serve(config_path: &Path) -> Result<(), ServeError> {
         "serving {} job(s) from {}; state in {}",
         config.jobs.len(),
         config_path.display(),
-        state.display()
+        state
     );
     // One thread ticks; runs have their own threads, so the ticking never waits for them.
     let runtime = tokio::runtime::Builder::new_current_thread()

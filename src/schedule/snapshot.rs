@@ -35,10 +35,10 @@ impl Snapshot {
     pub fn read(operations: &Operations) -> Result<Snapshot, LedgerError> {
         let config = operations.config();
         let now = Utc::now();
-        let ledger = Ledger::open(&operations.state_dir)?;
+        let ledger = Ledger::open(&operations.state)?;
         let mut stats = ledger.job_stats()?;
         let pauses = ledger.pauses()?;
-        let in_doubt = ledger.in_doubt(&operations.started_at.to_rfc3339())?;
+        let in_doubt = ledger.in_doubt()?;
         let jobs = config
             .jobs
             .values()

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod postgres;
 pub mod runner;
 pub mod s3;
 pub mod smtp;

@@ -1,4 +1,5 @@
 -- Runs, optionally of one job and period.
-SELECT run_id, job, period, started_at, finished_at, status, sent, failed, skipped, error, stage, error_class
+SELECT run_id, job, period, started_at, finished_at, status, sent, failed, skipped, error, stage, error_class,
+       owner, shard
 FROM runs
-WHERE (?1 IS NULL OR job = ?1) AND (?2 IS NULL OR period = ?2) ORDER BY started_at;
+WHERE (CAST(?1 AS TEXT) IS NULL OR job = ?1) AND (CAST(?2 AS TEXT) IS NULL OR period = ?2) ORDER BY started_at;
