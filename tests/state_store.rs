@@ -34,6 +34,7 @@ fn start(ledger: &Ledger, run_id: &str, lease: Duration) {
             shard: None,
             group_id: None,
             lease,
+            fire_at: None,
         })
         .unwrap();
 }

@@ -9,6 +9,11 @@ use std::time::Duration;
 
 const RENEW: Query = Query::portable(include_str!("sql/renew_lease.sql"));
 const LIVE_RUNS: Query = Query::portable(include_str!("sql/live_runs.sql"));
+const LIVE_FIRE_OWNERS: Query =
+    Query::portable("SELECT DISTINCT owner, owner FROM fires WHERE done = 0 AND lease_until >= ?1");
+const EXPIRE_FIRES: Query = Query::portable(
+    "UPDATE fires SET lease_until = '1970-01-01T00:00:00.000Z' WHERE owner = ?1 AND done = 0",
+);
 /// Ends a lease: an instant long past, so any later check sees it ended.
 const EXPIRE: Query =
     Query::portable("UPDATE runs SET lease_until = '1970-01-01T00:00:00.000Z' WHERE run_id = ?1");
@@ -55,22 +60,16 @@ impl Ledger {
 }
 
 impl Ledger {
-    /// Ends the leases of runs whose process, on this host, is gone: a run killed here is
-    /// known dead at once, not only when its lease runs out.
+    /// Ends the leases of runs and fires whose process, on this host, is gone: one killed
+    /// here is known dead at once, not only when its lease runs out.
     pub fn expire_dead_local_runs(&self) -> Result<(), LedgerError> {
-        let live = self.rows(&LIVE_RUNS, &[now().into()], |r| {
-            Ok((r.get::<String>(0)?, r.get::<String>(1)?))
-        })?;
-        let me = owner();
-        let (host, _) = me.rsplit_once(':').unwrap_or((&me, ""));
-        for (run_id, owner) in live {
-            let Some((their_host, pid)) = owner.rsplit_once(':') else {
-                continue;
-            };
-            let Ok(pid) = pid.parse::<i32>() else {
-                continue;
-            };
-            if their_host == host && pid != std::process::id() as i32 && !alive(pid) {
+        let leases = |query| {
+            self.rows(query, &[now().into()], |r| {
+                Ok((r.get::<String>(0)?, r.get::<String>(1)?))
+            })
+        };
+        for (run_id, owner) in leases(&LIVE_RUNS)? {
+            if is_dead_here(&owner) {
                 tracing::info!(
                     run_id,
                     owner,
@@ -79,7 +78,31 @@ impl Ledger {
                 self.write(&EXPIRE, &[run_id.as_str().into()])?;
             }
         }
+        for (owner, _) in leases(&LIVE_FIRE_OWNERS)? {
+            if is_dead_here(&owner) {
+                tracing::info!(
+                    owner,
+                    "the replica's process is gone: its fires' leases end now"
+                );
+                self.write(&EXPIRE_FIRES, &[owner.as_str().into()])?;
+            }
+        }
         Ok(())
+    }
+}
+
+/// Whether `owner` (`host:pid`) is another process of this host that no longer exists.
+fn is_dead_here(owner: &str) -> bool {
+    let me = self::owner();
+    let (host, _) = me.rsplit_once(':').unwrap_or((&me, ""));
+    match owner
+        .rsplit_once(':')
+        .map(|(h, pid)| (h, pid.parse::<i32>()))
+    {
+        Some((their_host, Ok(pid))) => {
+            their_host == host && pid != std::process::id() as i32 && !alive(pid)
+        }
+        _ => false,
     }
 }
 

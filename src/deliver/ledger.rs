@@ -153,6 +153,8 @@ pub struct RunStart<'a> {
     pub shard: Option<String>,
     pub group_id: Option<&'a str>,
     pub lease: std::time::Duration,
+    /// The scheduled fire it runs, when `serve` started it.
+    pub fire_at: Option<&'a str>,
 }
 
 pub struct Ledger {
@@ -287,6 +289,7 @@ impl Ledger {
             run.shard.clone().into(),
             run.group_id.into(),
             lease_end(run.lease).into(),
+            run.fire_at.into(),
         ];
         self.write(&sql::START_RUN, &values).map(|_| ())
     }

@@ -2,6 +2,7 @@
 //! ledger that makes each briefing (job, period, recipient, scope) go out once.
 
 mod dispatch;
+mod fires;
 mod groups;
 mod leases;
 mod ledger;
@@ -16,6 +17,7 @@ mod test_sends;
 mod writer;
 
 pub use dispatch::{Delivered, DeliveryError, Envelope, STOP_SENDING, Sender};
+pub use fires::{Fire, Orphan};
 pub use leases::{LeaseKeeper, owner};
 pub use ledger::{DeliveryRow, Ledger, LedgerError, Outcome, RunFailure, RunRow, RunStart, Status};
 pub use message::{Attachment, Identity, OutgoingMessage, build};

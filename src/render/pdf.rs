@@ -10,6 +10,7 @@ use printpdf::{
     Color, FontId, Line, LineDashPattern, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle,
     PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb, TextItem, WindingOrder,
 };
+use sha2::{Digest, Sha256};
 
 /// What every page shows besides the body.
 #[derive(Debug, Clone)]
@@ -186,8 +187,8 @@ pub fn typeset(
     let (regular_chars, bold_chars) = chars_used(pages.iter().flatten());
     let (regular_face, bold_face) = fonts.subset(&regular_chars, &bold_chars);
     let mut doc = PdfDocument::new(&frame.title);
-    let regular = doc.add_font(&regular_face);
-    let bold = doc.add_font(&bold_face);
+    let regular = add_font(&mut doc, "Regular", &regular_chars, regular_face);
+    let bold = add_font(&mut doc, "Bold", &bold_chars, bold_face);
     let pdf_pages = pages
         .iter()
         .map(|items| PdfPage::new(Mm(page.width), Mm(page.height), ops(items, &regular, &bold)))
@@ -198,14 +199,46 @@ pub fn typeset(
         ..PdfSaveOptions::default()
     };
     let mut pdf = printpdf::serialize::to_lopdf_doc(doc, &options, &mut Vec::new());
+    let mut content = Sha256::new();
     for object in pdf.objects.values_mut() {
         if let lopdf::Object::Stream(stream) = object {
             compress(stream);
+            content.update(&stream.content);
         }
     }
+    // the file identifier of the content, not printpdf's random one: the same briefing
+    // renders to the same bytes in whichever process (a shard, a rerun of a shard)
+    let id = lopdf::Object::String(
+        content.finalize()[..16].to_vec(),
+        lopdf::StringFormat::Hexadecimal,
+    );
+    pdf.trailer
+        .set("ID", lopdf::Object::Array(vec![id.clone(), id]));
     let mut bytes = Vec::new();
     pdf.save_to(&mut bytes).expect("writing to memory succeeds");
     (bytes, total)
+}
+
+/// A font under a name of what it holds (a subset tag of its characters, as PDF subsets are
+/// named), not printpdf's per-process random one: the same briefing is the same bytes in
+/// any process.
+fn add_font(
+    doc: &mut PdfDocument,
+    style: &str,
+    chars: &std::collections::BTreeSet<char>,
+    face: printpdf::ParsedFont,
+) -> FontId {
+    let digest = Sha256::digest(chars.iter().collect::<String>().as_bytes());
+    let tag: String = digest[..6]
+        .iter()
+        .map(|b| char::from(b'A' + b % 26))
+        .collect();
+    let id = FontId(format!("{tag}+Xbrief{style}"));
+    doc.resources
+        .fonts
+        .map
+        .insert(id.clone(), printpdf::PdfFont::new(face));
+    id
 }
 
 /// Flate at the default level: within a few percent of `best` on fonts and drawing

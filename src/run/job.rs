@@ -38,6 +38,7 @@ pub fn run_job(config: &Config, job: &Job, options: &RunOptions) -> Result<RunSu
         shard: run.group.as_ref().map(|g| g.shard.to_string()),
         group_id: run.group.as_ref().map(|g| g.id.as_str()),
         lease,
+        fire_at: options.fire_at.as_deref(),
     })?;
     let keeper = ledger.keep_lease(&run.run_id, lease);
     let result = run.produce_and_send(&transport, ledger);

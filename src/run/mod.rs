@@ -99,6 +99,8 @@ pub struct RunOptions {
     pub resend_in_doubt: bool,
     /// `--shard I/N`: this run is one shard of a group.
     pub shard: Option<ShardRun>,
+    /// The scheduled fire this run is (`serve`), RFC 3339 UTC.
+    pub fire_at: Option<String>,
 }
 
 impl RunOptions {
@@ -113,6 +115,7 @@ impl RunOptions {
             data_incomplete: false,
             resend_in_doubt: false,
             shard: None,
+            fire_at: None,
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::config::{Config, Job, WaitForData, WhenStale};
 
 use crate::data::freshness;
 use crate::data::queries::QueryDir;
-use crate::deliver::{Ledger, Pause, Pauses, StateUrl};
+use crate::deliver::{Fire, Ledger, Pause, Pauses, StateUrl};
 use crate::period::Period;
 use crate::run::{self, RunOptions};
 use chrono::{DateTime, Utc};
@@ -118,30 +118,92 @@ fn modified(path: &Path) -> Option<SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
-/// The runs in flight, by job: a job whose run is still going is not started again.
-#[derive(Default)]
+/// The runs in flight, by job: a job whose run is still going is not started again. Each
+/// is a fire this replica claimed in the store, renewed while it runs.
 struct Running {
-    runs: BTreeMap<String, JoinHandle<()>>,
+    runs: BTreeMap<String, (JoinHandle<bool>, Fire)>,
     heartbeat: Option<Heartbeat>,
+    /// This replica, as the store's claims name it.
+    owner: String,
+    lease: Duration,
 }
 
-impl Running {
-    /// Forgets the finished runs; true when the last one just finished.
-    fn reap(&mut self) -> bool {
-        let before = self.runs.len();
-        self.runs.retain(|_, handle| !handle.is_finished());
-        before > 0 && self.runs.is_empty()
-    }
+/// How a run comes to start: which fire it is, and whether a fire done before may be
+/// claimed again (a catch-up or a resume of a period that did not succeed).
+struct Start<'a> {
+    fire: Fire,
+    due: DateTime<Utc>,
+    why: &'a str,
+    retry: bool,
+}
 
-    fn start(
-        &mut self,
-        config: &Arc<Config>,
+impl Start<'_> {
+    fn of<'a>(
         job: &Job,
         period: Period,
         due: DateTime<Utc>,
-        why: &str,
-    ) {
-        self.reap();
+        why: &'a str,
+        retry: bool,
+    ) -> Start<'a> {
+        Start {
+            fire: Fire {
+                job: job.name.clone(),
+                at: due.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                period: period.to_string(),
+            },
+            due,
+            why,
+            retry,
+        }
+    }
+}
+
+impl Running {
+    fn new(config: &Config, heartbeat: Option<Heartbeat>) -> Running {
+        Running {
+            runs: BTreeMap::new(),
+            heartbeat,
+            owner: crate::deliver::owner(),
+            lease: config.state.lease,
+        }
+    }
+
+    /// Forgets the finished runs, their fires done; true when the last one just finished.
+    fn reap(&mut self, ledger: &Ledger) -> bool {
+        let before = self.runs.len();
+        let owner = &self.owner;
+        let finished: Vec<String> = self
+            .runs
+            .iter()
+            .filter(|(_, (handle, _))| handle.is_finished())
+            .map(|(job, _)| job.clone())
+            .collect();
+        for job in finished {
+            if let Some((handle, fire)) = self.runs.remove(&job) {
+                settle(ledger, &fire, owner, handle.join().unwrap_or(true));
+            }
+        }
+        before > 0 && self.runs.is_empty()
+    }
+
+    /// Renews the leases of the fires in flight.
+    fn renew(&self, ledger: &Ledger) {
+        for (_, fire) in self.runs.values() {
+            if let Err(error) = ledger.renew_fire(fire, &self.owner, self.lease) {
+                tracing::warn!(%error, job = %fire.job, "cannot renew the fire's lease");
+            }
+        }
+    }
+
+    fn start(&mut self, config: &Arc<Config>, ledger: &Ledger, job: &Job, start: Start) {
+        self.reap(ledger);
+        let Start {
+            fire,
+            due,
+            why,
+            retry,
+        } = start;
+        let period = Period::parse(&fire.period).unwrap_or_else(|_| job.period_at(due));
         if self.runs.contains_key(&job.name) {
             tracing::warn!(job = %job.name, %period, "the previous run is still going: this one is skipped");
             tracing::info!(target: "xbrief::summary",
@@ -150,8 +212,23 @@ impl Running {
             );
             return;
         }
+        match ledger.claim_fire(&fire, &self.owner, self.lease, retry) {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::info!(target: "xbrief::summary",
+                    "{} {period}: not run here ({why}): another replica runs it, or runs the job",
+                    job.name
+                );
+                return;
+            }
+            Err(error) => {
+                tracing::warn!(%error, job = %job.name, "cannot claim the fire: not run");
+                return;
+            }
+        }
         tracing::info!(target: "xbrief::summary", "{} {period}: starting ({why})", job.name);
         let name = job.name.clone();
+        let fire_at = fire.at.clone();
         let (config, job) = (config.clone(), job.clone());
         let heartbeat = self.heartbeat.clone();
         let beat = move |beat| {
@@ -159,55 +236,100 @@ impl Running {
                 heartbeat.beat(beat);
             }
         };
-        let handle = std::thread::spawn(move || {
-            let mut options = RunOptions::for_period(Some(period));
-            if let Some(wait) = &job.wait_for_data {
-                match wait_for_data(&config, &options, wait, due) {
-                    Fresh::Yes => {}
-                    Fresh::NoButRun => {
-                        tracing::info!(target: "xbrief::summary",
-                            "{} {period}: data not fresh by the deadline: running with the incomplete-data banner",
-                            job.name
-                        );
-                        options.data_incomplete = true;
-                    }
-                    Fresh::NoSoSkip => {
-                        tracing::info!(target: "xbrief::summary",
-                            "{} {period}: data not fresh by the deadline: skipped (wait_for_data.then: skip)",
-                            job.name
-                        );
-                        return;
-                    }
-                }
-            }
-            beat(Beat::Start);
-            match run::run_job(&config, &job, &options) {
-                Ok(summary) => {
-                    tracing::info!(target: "xbrief::summary",
-                        "{} {}: {} sent, {} already sent before, {} not delivered, {} left for the next start",
-                        summary.job,
-                        summary.period,
-                        summary.delivered.sent,
-                        summary.delivered.skipped,
-                        summary.delivered.failed.len() + summary.delivered.pending.len(),
-                        summary.delivered.interrupted
-                    );
-                    // a run with a recipient not reached is no success
-                    let delivered = run::failure::delivery_class(&summary.delivered).is_none();
-                    beat(if delivered { Beat::Success } else { Beat::Fail });
-                }
-                Err(error) => {
-                    tracing::info!(target: "xbrief::summary", "{} {period}: failed: {error}", job.name);
-                    beat(Beat::Fail);
-                }
-            }
-        });
-        self.runs.insert(name, handle);
+        let handle =
+            std::thread::spawn(move || run_fire(&config, &job, period, fire_at, due, beat));
+        self.runs.insert(name, (handle, fire));
     }
 
-    fn wait(self) {
-        for (_, handle) in self.runs {
-            let _ = handle.join();
+    /// Waits for the runs in flight, recording their fires done.
+    fn wait(self, ledger: &Ledger) {
+        for (_, (handle, fire)) in self.runs {
+            settle(ledger, &fire, &self.owner, handle.join().unwrap_or(true));
+        }
+    }
+
+    /// Takes over the fires of replicas that died (their lease ran out): each is resumed
+    /// here through the ledger, what the dead one was handing over settled as in doubt.
+    fn take_over(&mut self, config: &Arc<Config>, ledger: &Ledger) -> Result<(), ServeError> {
+        for orphan in ledger.orphaned_fires()? {
+            let Some(job) = config.job(&orphan.fire.job) else {
+                continue;
+            };
+            if self.runs.contains_key(&job.name) || orphan.owner == self.owner {
+                continue;
+            }
+            ledger.end_runs_of(&orphan.owner)?;
+            let why = format!(
+                "resuming a run that died: taking over from {}",
+                orphan.owner
+            );
+            let due = chrono::DateTime::parse_from_rfc3339(&orphan.fire.at)
+                .map_or_else(|_| Utc::now(), |t| t.with_timezone(&Utc));
+            let start = Start {
+                fire: orphan.fire,
+                due,
+                why: &why,
+                retry: false,
+            };
+            self.start(config, ledger, job, start);
+        }
+        Ok(())
+    }
+}
+
+/// One claimed fire, on its own thread: waits for fresh data when the job asks, then runs;
+/// false when the run was stopped mid-send (its fire is left for a resume).
+fn run_fire(
+    config: &Config,
+    job: &Job,
+    period: Period,
+    fire_at: String,
+    due: DateTime<Utc>,
+    beat: impl Fn(Beat),
+) -> bool {
+    let mut options = RunOptions::for_period(Some(period));
+    options.fire_at = Some(fire_at);
+    if let Some(wait) = &job.wait_for_data {
+        match wait_for_data(&config, &options, wait, due) {
+            Fresh::Yes => {}
+            Fresh::NoButRun => {
+                tracing::info!(target: "xbrief::summary",
+                    "{} {period}: data not fresh by the deadline: running with the incomplete-data banner",
+                    job.name
+                );
+                options.data_incomplete = true;
+            }
+            Fresh::NoSoSkip => {
+                tracing::info!(target: "xbrief::summary",
+                    "{} {period}: data not fresh by the deadline: skipped (wait_for_data.then: skip)",
+                    job.name
+                );
+                return true;
+            }
+        }
+    }
+    beat(Beat::Start);
+    match run::run_job(&config, &job, &options) {
+        Ok(summary) => {
+            tracing::info!(target: "xbrief::summary",
+                "{} {}: {} sent, {} already sent before, {} not delivered, {} left for the next start",
+                summary.job,
+                summary.period,
+                summary.delivered.sent,
+                summary.delivered.skipped,
+                summary.delivered.failed.len() + summary.delivered.pending.len(),
+                summary.delivered.interrupted
+            );
+            // a run with a recipient not reached is no success
+            let delivered = run::failure::delivery_class(&summary.delivered).is_none();
+            beat(if delivered { Beat::Success } else { Beat::Fail });
+            // stopped mid-send (SIGTERM): the rest is for whoever takes the fire next
+            summary.delivered.interrupted == 0
+        }
+        Err(error) => {
+            tracing::info!(target: "xbrief::summary", "{} {period}: failed: {error}", job.name);
+            beat(Beat::Fail);
+            true
         }
     }
 }
@@ -216,6 +338,19 @@ enum Fresh {
     Yes,
     NoButRun,
     NoSoSkip,
+}
+
+/// A finished fire is done; one stopped mid-send is released at once, for the next start of
+/// this runner or another replica to resume. (Unrecorded, its lease runs out instead, with
+/// the same effect later.)
+fn settle(ledger: &Ledger, fire: &Fire, owner: &str, finished: bool) {
+    let recorded = match finished {
+        true => ledger.fire_done(fire, owner),
+        false => ledger.release_fire(fire, owner),
+    };
+    if let Err(error) = recorded {
+        tracing::warn!(%error, job = %fire.job, "cannot record the fire's end");
+    }
 }
 
 /// Polls the customer export until it is fresh or the deadline (after `due`) has passed.
@@ -282,6 +417,7 @@ fn recover(
     let pauses = ledger.pauses()?;
     // a run killed on this host is dead now, not when its lease runs out
     ledger.expire_dead_local_runs()?;
+    running.take_over(config, ledger)?;
     for (job_name, period_text) in ledger.unfinished()? {
         let (Some(job), Ok(period)) = (config.job(&job_name), Period::parse(&period_text)) else {
             continue;
@@ -290,7 +426,11 @@ fn recover(
             log_skipped(job, period, pause);
             continue;
         }
-        running.start(config, job, period, now, "resuming a run that died");
+        // one key per period: a replica starting at the same time does not resume it too
+        let why = "resuming a run that died";
+        let mut start = Start::of(job, period, now, why, true);
+        start.fire.at = format!("resume:{period}");
+        running.start(config, ledger, job, start);
     }
     for job in config.jobs.values() {
         if pauses.of(&job.name, now).is_none() {
@@ -317,13 +457,9 @@ fn catch_up(
     }
     let age = now - latest.at.with_timezone(&Utc);
     if age <= job.catch_up_within {
-        running.start(
-            config,
-            job,
-            period,
-            latest.at.with_timezone(&Utc),
-            &format!("caught up: missed at {}", latest.at.to_rfc3339()),
-        );
+        let why = format!("caught up: missed at {}", latest.at.to_rfc3339());
+        let start = Start::of(job, period, latest.at.with_timezone(&Utc), &why, true);
+        running.start(config, ledger, job, start);
     } else {
         tracing::info!(target: "xbrief::summary",
             "{} {period}: missed at {}, older than catch_up_within: not run (xbrief run {} --period {period} runs it)",
@@ -371,13 +507,11 @@ pub fn serve(config_path: &Path) -> Result<(), ServeError> {
     };
     install_signals();
     let ledger = Ledger::open(&state)?;
-    let mut running = Running {
-        heartbeat: match &config.serve.heartbeat_url {
-            Some(url) => Some(Heartbeat::new(url).map_err(ServeError::Heartbeat)?),
-            None => None,
-        },
-        ..Running::default()
+    let heartbeat = match &config.serve.heartbeat_url {
+        Some(url) => Some(Heartbeat::new(url).map_err(ServeError::Heartbeat)?),
+        None => None,
     };
+    let mut running = Running::new(&config, heartbeat);
     recover(&config, &ledger, &mut running, Utc::now())?;
     tracing::info!(target: "xbrief::summary",
         "serving {} job(s) from {}; state in {}",
@@ -408,7 +542,7 @@ pub fn serve(config_path: &Path) -> Result<(), ServeError> {
         serving.tick(load).await
     })?;
     tracing::info!(target: "xbrief::summary", "stopping: waiting for the runs in flight");
-    running.wait();
+    running.wait(&Ledger::open(&state)?);
     tracing::info!(target: "xbrief::summary", "stopped");
     Ok(())
 }
@@ -469,7 +603,9 @@ impl Serving<'_> {
                         }
                     }
                     was_held = self.catch_up_resumed(was_held)?;
-                    if self.running.reap() {
+                    self.running.renew(&self.ledger);
+                    self.running.take_over(&self.config, &self.ledger)?;
+                    if self.running.reap(&self.ledger) {
                         release_idle_memory();
                     }
                 }
@@ -490,13 +626,9 @@ impl Serving<'_> {
             return Ok(());
         }
         let local = at.with_timezone(&job.timezone);
-        self.running.start(
-            &self.config,
-            job,
-            period,
-            at,
-            &format!("scheduled at {}", local.to_rfc3339()),
-        );
+        let why = format!("scheduled at {}", local.to_rfc3339());
+        let start = Start::of(job, period, at, &why, false);
+        self.running.start(&self.config, &self.ledger, job, start);
         Ok(())
     }
 

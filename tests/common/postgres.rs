@@ -156,8 +156,13 @@ impl Postgres {
 
     /// A query's rows through psql, as `a|b` lines.
     pub fn psql(&self, sql: &str) -> String {
+        self.psql_at(&self.url(), sql)
+    }
+
+    /// As [`Postgres::psql`], in the database of `url`.
+    pub fn psql_at(&self, url: &str, sql: &str) -> String {
         let out = Command::new(bin("psql"))
-            .args(["-X", "-q", "-A", "-t", "-d", &self.url(), "-c", sql])
+            .args(["-X", "-q", "-A", "-t", "-d", url, "-c", sql])
             .output()
             .unwrap();
         assert!(
@@ -172,5 +177,13 @@ impl Postgres {
 impl Drop for Postgres {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+impl Postgres {
+    /// A second, empty database on the same server; its URL.
+    pub fn create_database(&self, name: &str) -> String {
+        self.psql(&format!("CREATE DATABASE {name}"));
+        format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
     }
 }

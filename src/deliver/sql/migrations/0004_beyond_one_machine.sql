@@ -7,6 +7,7 @@ ALTER TABLE runs ADD COLUMN owner TEXT;        -- the replica (host or pod) runn
 ALTER TABLE runs ADD COLUMN shard TEXT;        -- "2/4" for a shard of a sharded run
 ALTER TABLE runs ADD COLUMN group_id TEXT;     -- a sharded run's shared id
 ALTER TABLE runs ADD COLUMN lease_until TEXT;  -- renewed while it runs; past: its owner died
+ALTER TABLE runs ADD COLUMN fire_at TEXT;      -- the scheduled fire it runs (serve); see fires
 CREATE TABLE run_groups (
     group_id   TEXT PRIMARY KEY,  -- the run id every shard's briefings carry
     job        TEXT NOT NULL,

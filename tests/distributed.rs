@@ -1,0 +1,339 @@
+//! Beyond one machine, with real processes against a real PostgreSQL server (a throwaway
+//! cluster) and the test SMTP server: sharded runs with a shard killed and an index started
+//! twice, and the store stopped in the middle of a run.
+
+mod common;
+
+use common::postgres::Postgres;
+use common::smtp::SmtpServer;
+use common::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+struct Setup {
+    dir: tempfile::TempDir,
+    config: PathBuf,
+}
+
+impl Setup {
+    fn new(sites: usize) -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        let config = small_demo(
+            dir.path(),
+            sites,
+            "3",
+            "{ attempts: 4, initial_ms: 40, max_ms: 400 }",
+        );
+        let path = dir.path().join("xbrief.yaml");
+        std::fs::write(&path, config).unwrap();
+        Setup { dir, config: path }
+    }
+
+    fn out(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// `xbrief ARGS` on the setup's data, into `out`, with the store at `state`.
+    fn xbrief(&self, state: &str, smtp: u16, out: &Path, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_xbrief"));
+        command
+            .current_dir(repo())
+            .args(["--config", &self.config.to_string_lossy()])
+            .args(args)
+            .args(["--data", &self.dir.path().join("data").to_string_lossy()])
+            .args(["--out", &out.to_string_lossy()])
+            .env("XBRIEF_STATE_URL", state)
+            .env("XBRIEF_SMTP_HOST", "127.0.0.1")
+            .env("XBRIEF_SMTP_PORT", smtp.to_string())
+            .env("XBRIEF_SMTP_TLS", "none");
+        command
+    }
+
+    /// `run site-scorecards` for 2026-10 over SMTP, with `extra` arguments.
+    fn run(&self, state: &str, smtp: u16, out: &Path, extra: &[&str]) -> Command {
+        let mut args = vec![
+            "run",
+            "site-scorecards",
+            "--period",
+            "2026-10",
+            "--transport",
+            "smtp",
+        ];
+        args.extend_from_slice(extra);
+        self.xbrief(state, smtp, out, &args)
+    }
+
+    /// Managers of the active sites: the recipients of site-scorecards.
+    fn managers(&self) -> Vec<String> {
+        let connection = duckdb::Connection::open_in_memory().unwrap();
+        let path = self.dir.path().join("data/sites.parquet");
+        let mut statement = connection
+            .prepare(&format!(
+                "SELECT manager_email FROM '{}' WHERE active ORDER BY 1",
+                path.display()
+            ))
+            .unwrap();
+        statement
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+}
+
+fn all_once(managers: &[String]) -> BTreeMap<String, usize> {
+    managers.iter().map(|m| (m.clone(), 1)).collect()
+}
+
+fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(started.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn finished(child: Child) -> Output {
+    child.wait_with_output().unwrap()
+}
+
+/// The PDFs of a run's folder, by name.
+fn pdfs(folder: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().to_string(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn four_shards_with_one_killed_and_one_doubled_send_each_briefing_once_with_the_single_runs_bytes()
+{
+    let pg = Postgres::start();
+    let setup = Setup::new(201);
+    let managers = setup.managers();
+    assert_eq!(managers.len(), 200);
+    let mail = setup.out("mail");
+    // the server takes 40 messages, then holds every DATA until the test opens it
+    let server = SmtpServer::start(&mail, 0, &["--gate-after", "40"]);
+    let out = setup.out("out");
+    let shard = |spec: &str| {
+        setup
+            .run(
+                &pg.url(),
+                server.port,
+                &out,
+                &["--shard", spec, "--group", "job-uid-1"],
+            )
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut shards: Vec<(String, Child)> = ["1/4", "2/4", "2/4", "3/4", "4/4"]
+        .into_iter()
+        .map(|s| (s.to_string(), shard(s)))
+        .collect();
+    wait_until("40 messages", Duration::from_secs(120), || {
+        server.total() >= 40
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let (_, killed) = shards.remove(3);
+    let mut killed = killed;
+    killed.kill().unwrap();
+    killed.wait().unwrap();
+    std::fs::write(mail.join("open"), "").unwrap();
+    for (spec, child) in shards {
+        let output = finished(child);
+        assert!(output.status.success(), "shard {spec}: {}", stderr(&output));
+    }
+    // shard 3 again: what it had in DATA at the kill is in doubt, the rest goes out
+    let again = setup
+        .run(
+            &pg.url(),
+            server.port,
+            &out,
+            &["--shard", "3/4", "--group", "job-uid-1"],
+        )
+        .output()
+        .unwrap();
+    let log = stderr(&again);
+    let in_doubt = pg.psql("SELECT count(*) FROM deliveries WHERE status = 'in_doubt'");
+    match in_doubt.as_str() {
+        "0" => assert!(again.status.success(), "{log}"),
+        _ => {
+            assert_eq!(again.status.code(), Some(5), "{log}");
+            assert!(log.contains(&format!(": {in_doubt} in doubt")), "{log}");
+        }
+    }
+    // the operator decides: the server dropped them (their client died in DATA)
+    let decided = setup
+        .xbrief(
+            &pg.url(),
+            server.port,
+            &out,
+            &[
+                "resend",
+                "site-scorecards",
+                "--period",
+                "2026-10",
+                "--in-doubt",
+                "--shard",
+                "3/4",
+                "--group",
+                "job-uid-1",
+                "--transport",
+                "smtp",
+            ],
+        )
+        .output()
+        .unwrap();
+    assert!(decided.status.success(), "{}", stderr(&decided));
+    assert_eq!(
+        server.received(),
+        all_once(&managers),
+        "exactly one message per manager"
+    );
+    assert_eq!(
+        pg.psql("SELECT count(*), count(DISTINCT recipient) FROM deliveries WHERE status = 'sent'"),
+        "200|200"
+    );
+    let folder = out.join("site-scorecards/2026-10");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(folder.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        manifest["recipients"].as_array().unwrap().len(),
+        200,
+        "every shard's recipients"
+    );
+    assert_eq!(manifest["shards"], 4);
+    assert_eq!(manifest["run_id"], "job-uid-1");
+    // the same run in one process: the group's start copied, so its briefings carry the
+    // same run id and time; every PDF and CSV byte for byte, the same ledger rows
+    let single_url = pg.create_database("single");
+    let migrated = Command::new(env!("CARGO_BIN_EXE_xbrief"))
+        .current_dir(repo())
+        .args([
+            "--config",
+            &setup.config.to_string_lossy(),
+            "state",
+            "migrate",
+        ])
+        .env("XBRIEF_STATE_URL", &single_url)
+        .output()
+        .unwrap();
+    assert!(migrated.status.success(), "{}", stderr(&migrated));
+    assert_eq!(
+        String::from_utf8_lossy(&migrated.stdout),
+        "4\n",
+        "the schema version"
+    );
+    let started = pg.psql("SELECT started_at FROM run_groups WHERE group_id = 'job-uid-1'");
+    let psql_single = |sql: &str| pg.psql_at(&single_url, sql);
+    psql_single(&format!(
+        "INSERT INTO run_groups (group_id, job, period, started_at) VALUES ('job-uid-1', 'site-scorecards', '2026-10', '{started}')"
+    ));
+    let single_out = setup.out("single");
+    let single = setup
+        .xbrief(
+            &single_url,
+            server.port,
+            &single_out,
+            &[
+                "run",
+                "site-scorecards",
+                "--period",
+                "2026-10",
+                "--transport",
+                "file",
+                "--shard",
+                "1/1",
+                "--group",
+                "job-uid-1",
+            ],
+        )
+        .output()
+        .unwrap();
+    assert!(single.status.success(), "{}", stderr(&single));
+    let single_folder = single_out.join("site-scorecards/2026-10");
+    let (sharded, alone) = (pdfs(&folder), pdfs(&single_folder));
+    assert_eq!(sharded.len(), 200);
+    assert_eq!(
+        sharded.keys().collect::<Vec<_>>(),
+        alone.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &sharded {
+        assert!(
+            bytes == &alone[name],
+            "{name} differs from the single run's"
+        );
+    }
+    for csv in ["sites.csv", "data_quality.csv", "drivers.csv"] {
+        assert_eq!(
+            std::fs::read(folder.join(csv)).unwrap(),
+            std::fs::read(single_folder.join(csv)).unwrap(),
+            "{csv}"
+        );
+    }
+    let rows = "SELECT recipient, scope, resend, status, artifact_sha256, message_id FROM deliveries ORDER BY 1, 2";
+    assert_eq!(pg.psql(rows), psql_single(rows));
+}
+
+#[test]
+fn postgres_stopped_mid_run_fails_the_run_loudly_and_the_rerun_duplicates_nobody() {
+    let pg = Postgres::start();
+    let setup = Setup::new(81);
+    let managers = setup.managers();
+    let mail = setup.out("mail");
+    let server = SmtpServer::start(&mail, 0, &["--gate-after", "20"]);
+    let out = setup.out("out");
+    let run = setup
+        .run(&pg.url(), server.port, &out, &[])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until("20 messages", Duration::from_secs(120), || {
+        server.total() >= 20
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    pg.stop();
+    // the messages held in DATA are taken now, and their outcomes cannot be recorded
+    std::fs::write(mail.join("open"), "").unwrap();
+    let failed = finished(run);
+    assert_eq!(failed.status.code(), Some(6), "{}", stderr(&failed));
+    let log = stderr(&failed);
+    assert!(
+        log.contains(&format!(
+            "state store postgres://postgres@127.0.0.1:{}/xbrief",
+            pg.port
+        )),
+        "{log}"
+    );
+    let taken = server.total();
+    assert!(taken > 20 && taken < 80, "the run stopped sending: {taken}");
+    pg.start_again();
+    let rerun = setup
+        .run(&pg.url(), server.port, &out, &[])
+        .output()
+        .unwrap();
+    let in_doubt: Vec<String> = pg
+        .psql("SELECT recipient FROM deliveries WHERE status = 'in_doubt' ORDER BY 1")
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert!(!in_doubt.is_empty() && in_doubt.len() <= 8, "{in_doubt:?}");
+    assert_eq!(rerun.status.code(), Some(5), "{}", stderr(&rerun));
+    // nobody twice, nobody lost: those in doubt did arrive, the rest came with the rerun
+    assert_eq!(server.received(), all_once(&managers));
+    let received = server.received();
+    assert!(in_doubt.iter().all(|r| received.get(r) == Some(&1)));
+}
