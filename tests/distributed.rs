@@ -5,6 +5,7 @@
 mod common;
 
 use common::postgres::Postgres;
+use common::runner;
 use common::smtp::SmtpServer;
 use common::*;
 use std::collections::BTreeMap;
@@ -336,4 +337,163 @@ fn postgres_stopped_mid_run_fails_the_run_loudly_and_the_rerun_duplicates_nobody
     assert_eq!(server.received(), all_once(&managers));
     let received = server.received();
     assert!(in_doubt.iter().all(|r| received.get(r) == Some(&1)));
+}
+
+/// A runner config of site-scorecards on `schedule`, over the SMTP server, its state in
+/// PostgreSQL with a short lease.
+fn replicated(
+    sites: usize,
+    pg: &Postgres,
+    smtp: u16,
+    schedule: &str,
+    lease: &str,
+) -> runner::Runner {
+    let (url, schedule, lease) = (pg.url(), schedule.to_string(), lease.to_string());
+    runner::Runner::new(sites, move |text| {
+        let text = text.replace(
+            "  transport: file",
+            &format!("  transport: smtp\n  smtp: {{ host: localhost, port: {smtp}, tls: none }}"),
+        );
+        let text = runner::only("site-scorecards", &schedule, "40d")(text);
+        format!("{text}\nstate:\n  url: {url}\n  lease: {lease}\n")
+    })
+}
+
+#[test]
+fn three_replicas_run_each_of_twenty_fires_once_and_send_each_briefing_once() {
+    let pg = Postgres::start();
+    let mail = tempfile::tempdir().unwrap();
+    let server = SmtpServer::start(&mail.path().join("mail"), 0, &[]);
+    let runner = replicated(9, &pg, server.port, "* * * * * *", "5s");
+    let replicas: Vec<runner::Served> = ["a", "b", "c"]
+        .into_iter()
+        .map(|name| runner.serve_as(&[], &[("XBRIEF_REPLICA", &format!("replica-{name}"))]))
+        .collect();
+    wait_until("20 fires done", Duration::from_secs(90), || {
+        pg.psql("SELECT to_regclass('fires') IS NOT NULL") == "t"
+            && pg
+                .psql("SELECT count(*) FROM fires WHERE done = 1 AND fire_at NOT LIKE 'resume:%'")
+                .parse::<u32>()
+                .is_ok_and(|n| n >= 20)
+    });
+    let logs: Vec<String> = replicas.into_iter().map(runner::stop).collect();
+    // every fire was claimed by one replica and run once
+    assert_eq!(
+        pg.psql("SELECT count(*) FROM (SELECT fire_at FROM runs WHERE fire_at IS NOT NULL GROUP BY fire_at HAVING count(*) > 1) twice"),
+        "0"
+    );
+    assert_eq!(
+        pg.psql("SELECT count(*) FROM fires f WHERE f.done = 1 AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.fire_at = f.fire_at)"),
+        "0",
+        "a fire done without its run"
+    );
+    // the three competed for the fires: each saw most of them, as its own or another's
+    for log in &logs {
+        let seen = log
+            .lines()
+            .filter(|l| l.contains("starting (scheduled") || l.contains("not run here (scheduled"))
+            .count();
+        assert!(seen >= 15, "{log}");
+    }
+    let runners = pg.psql("SELECT count(DISTINCT owner) FROM runs");
+    println!("fires run by {runners} replica(s)");
+    // one period, sent by whichever replica ran its first fire: each manager once
+    let managers: Vec<String> = pg
+        .psql("SELECT DISTINCT recipient FROM deliveries ORDER BY 1")
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert!(managers.len() >= 8, "{managers:?}");
+    assert_eq!(server.received(), all_once(&managers));
+}
+
+#[test]
+fn a_replica_killed_mid_send_is_taken_over_within_the_lease_and_nobody_gets_two() {
+    let pg = Postgres::start();
+    let mail = tempfile::tempdir().unwrap();
+    let store = mail.path().join("mail");
+    let server = SmtpServer::start(&store, 0, &["--gate-after", "20"]);
+    // the job's latest fire is a miss all three catch up at start: one claims it
+    let runner = replicated(81, &pg, server.port, "0 6 3 * *", "5s");
+    let mut replicas: BTreeMap<String, runner::Served> = ["a", "b", "c"]
+        .into_iter()
+        .map(|name| {
+            let replica = format!("replica-{name}");
+            let served = runner.serve_as(&[], &[("XBRIEF_REPLICA", &replica)]);
+            (replica, served)
+        })
+        .collect();
+    wait_until("20 messages", Duration::from_secs(90), || {
+        server.total() >= 20
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let owner = pg.psql("SELECT owner FROM fires WHERE done = 0");
+    let replica = owner.rsplit_once(':').unwrap().0.to_string();
+    let mut dead = replicas.remove(&replica).unwrap();
+    dead.child.kill().unwrap();
+    dead.child.wait().unwrap();
+    let killed = chrono::Utc::now();
+    std::fs::write(store.join("open"), "").unwrap();
+    wait_until("the takeover", Duration::from_secs(60), || {
+        !pg.psql(&format!("SELECT run_id FROM runs WHERE owner <> '{owner}'"))
+            .is_empty()
+    });
+    let started = pg.psql(&format!(
+        "SELECT min(started_at) FROM runs WHERE owner <> '{owner}'"
+    ));
+    let taken = chrono::DateTime::parse_from_rfc3339(&started)
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let seconds = (taken - killed).num_milliseconds() as f64 / 1000.0;
+    println!("takeover {seconds:.1} s after the SIGKILL (lease 5 s)");
+    assert!(
+        seconds <= 15.0,
+        "taken over {seconds} s after the kill: more than the lease + 10 s"
+    );
+    wait_until("the resumed run to end", Duration::from_secs(60), || {
+        pg.psql(&format!(
+            "SELECT count(*) FROM runs WHERE owner <> '{owner}' AND status <> 'running'"
+        )) != "0"
+    });
+    let logs: Vec<String> = replicas.into_values().map(runner::stop).collect();
+    assert!(
+        logs.iter().any(|l| l.contains(&format!(
+            "resuming a run that died: taking over from {owner}"
+        ))),
+        "{logs:?}"
+    );
+    // what the dead replica held in DATA is in doubt (the server dropped it): the operator
+    // sends it again
+    let in_doubt: usize = pg
+        .psql("SELECT count(*) FROM deliveries WHERE status = 'in_doubt'")
+        .parse()
+        .unwrap();
+    assert!(in_doubt <= 8, "{in_doubt}");
+    assert_eq!(server.total(), 80 - in_doubt);
+    let period = pg.psql("SELECT DISTINCT period FROM runs WHERE job = 'site-scorecards'");
+    let decided = Command::new(env!("CARGO_BIN_EXE_xbrief"))
+        .current_dir(repo())
+        .args([
+            "--config",
+            &runner.valid.to_string_lossy(),
+            "resend",
+            "site-scorecards",
+            "--period",
+            &period,
+            "--in-doubt",
+        ])
+        .output()
+        .unwrap();
+    assert!(decided.status.success(), "{}", stderr(&decided));
+    let received = server.received();
+    assert_eq!(received.len(), 80, "every manager");
+    assert!(
+        received.values().all(|n| *n == 1),
+        "exactly one each: {received:?}"
+    );
+    let history = runner.history();
+    assert!(
+        history.contains(&format!("on {owner}")) && history.contains(" on replica-"),
+        "{history}"
+    );
 }

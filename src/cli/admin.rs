@@ -26,10 +26,14 @@ pub fn plan(config_path: &Path, args: PlanArgs) -> Result<(), String> {
         crate::deliver::StateUrl::Sqlite(path) => path.exists(),
         crate::deliver::StateUrl::Postgres(_) => true,
     };
+    // the schedule is the config's: a store that does not answer only hides the holds
     let pauses = match exists {
         true => crate::deliver::Ledger::open(&state)
             .and_then(|l| l.pauses())
-            .map_err(|e| e.to_string())?,
+            .unwrap_or_else(|error| {
+                tracing::warn!(%error, "the holds are not shown");
+                crate::deliver::Pauses::default()
+            }),
         false => crate::deliver::Pauses::default(),
     };
     match format {

@@ -45,6 +45,11 @@ impl Runner {
 
     /// The same, with global options (`--log-format json`) before `serve`.
     pub fn serve_with(&self, options: &[&str]) -> Served {
+        self.serve_as(options, &[])
+    }
+
+    /// The same, with environment variables (`XBRIEF_REPLICA`).
+    pub fn serve_as(&self, options: &[&str], env: &[(&str, &str)]) -> Served {
         static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let log = self.dir.path().join(format!("serve-{n}.log"));
@@ -53,6 +58,7 @@ impl Runner {
             .args(["--config", &self.config.to_string_lossy()])
             .args(options)
             .arg("serve")
+            .envs(env.iter().copied())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
             .unwrap();
