@@ -296,8 +296,10 @@ fn postgres_stopped_mid_run_fails_the_run_loudly_and_the_rerun_duplicates_nobody
     let mail = setup.out("mail");
     let server = SmtpServer::start(&mail, 0, &["--gate-after", "20"]);
     let out = setup.out("out");
+    // a password in the URL (the test cluster trusts any): it is never shown
+    let url = pg.url().replace("postgres@", "postgres:s3cret-pw@");
     let run = setup
-        .run(&pg.url(), server.port, &out, &[])
+        .run(&url, server.port, &out, &[])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -322,10 +324,27 @@ fn postgres_stopped_mid_run_fails_the_run_loudly_and_the_rerun_duplicates_nobody
     let taken = server.total();
     assert!(taken > 20 && taken < 80, "the run stopped sending: {taken}");
     pg.start_again();
-    let rerun = setup
-        .run(&pg.url(), server.port, &out, &[])
+    let rerun = setup.run(&url, server.port, &out, &[]).output().unwrap();
+    let history = Command::new(env!("CARGO_BIN_EXE_xbrief"))
+        .current_dir(repo())
+        .args(["--config", &setup.config.to_string_lossy(), "history"])
+        .env("XBRIEF_STATE_URL", &url)
         .output()
         .unwrap();
+    assert!(history.status.success(), "{}", stderr(&history));
+    assert!(String::from_utf8_lossy(&history.stdout).contains(": in_doubt after"));
+    let manifest =
+        std::fs::read_to_string(out.join("site-scorecards/2026-10/manifest.json")).unwrap();
+    let shown = [
+        log.clone(),
+        stderr(&rerun),
+        String::from_utf8_lossy(&history.stdout).to_string(),
+        stderr(&history),
+        manifest,
+    ];
+    for text in &shown {
+        assert!(!text.contains("s3cret-pw"), "the password shown: {text}");
+    }
     let in_doubt: Vec<String> = pg
         .psql("SELECT recipient FROM deliveries WHERE status = 'in_doubt' ORDER BY 1")
         .lines()

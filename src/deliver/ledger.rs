@@ -205,10 +205,6 @@ impl Ledger {
             .map_err(|e| self.fail(e))
     }
 
-    pub fn url(&self) -> &StateUrl {
-        &self.url
-    }
-
     pub(super) fn fail(&self, source: StoreError) -> LedgerError {
         LedgerError::Store {
             store: self.url.to_string(),

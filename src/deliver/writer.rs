@@ -40,6 +40,16 @@ enum Write {
     Outcome(Outcome),
 }
 
+impl Write {
+    /// The delivery's key, the order rows are locked in.
+    fn key(&self) -> (&str, &str, &str, &str, u32) {
+        match self {
+            Write::Claim(c, _) => (&c.job, &c.period, &c.recipient, &c.scope, c.resend),
+            Write::Outcome(o) => (&o.job, &o.period, &o.recipient, &o.scope, o.resend),
+        }
+    }
+}
+
 /// Where the senders hand claims and outcomes; cloned into each send task.
 #[derive(Clone)]
 pub struct Recorder {
@@ -93,6 +103,9 @@ impl Ledger {
             while let Ok(first) = receiver.recv() {
                 let mut batch = vec![first];
                 batch.extend(receiver.try_iter().take(1024));
+                // rows locked in one order by every process: two runs committing claims on
+                // the same briefings (a shard index started twice) never deadlock
+                batch.sort_by(|a, b| a.key().cmp(&b.key()));
                 let statements: Vec<_> = batch
                     .iter()
                     .map(|write| match write {

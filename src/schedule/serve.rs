@@ -290,7 +290,7 @@ fn run_fire(
     let mut options = RunOptions::for_period(Some(period));
     options.fire_at = Some(fire_at);
     if let Some(wait) = &job.wait_for_data {
-        match wait_for_data(&config, &options, wait, due) {
+        match wait_for_data(config, &options, wait, due) {
             Fresh::Yes => {}
             Fresh::NoButRun => {
                 tracing::info!(target: "xbrief::summary",
@@ -309,15 +309,16 @@ fn run_fire(
         }
     }
     beat(Beat::Start);
-    match run::run_job(&config, &job, &options) {
+    match run::run_job(config, job, &options) {
         Ok(summary) => {
             tracing::info!(target: "xbrief::summary",
-                "{} {}: {} sent, {} already sent before, {} not delivered, {} left for the next start",
+                "{} {}: {} sent, {} already sent before, {} not delivered, {} in doubt, {} left for the next start",
                 summary.job,
                 summary.period,
                 summary.delivered.sent,
                 summary.delivered.skipped,
                 summary.delivered.failed.len() + summary.delivered.pending.len(),
+                summary.delivered.in_doubt,
                 summary.delivered.interrupted
             );
             // a run with a recipient not reached is no success

@@ -34,7 +34,7 @@ impl Query {
 pub enum StoreError {
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
-    #[error(transparent)]
+    #[error("{}", postgres_detail(.0))]
     Postgres(#[from] ::postgres::Error),
     #[error("column {index}: expected {expected}, found {found}")]
     Column {
@@ -46,6 +46,15 @@ pub enum StoreError {
     Gone,
     #[error("cannot create its folder: {0}")]
     Folder(#[source] std::io::Error),
+}
+
+/// rust-postgres says only "db error" for the server's errors: the server's own words, with
+/// their SQLSTATE, say what happened.
+fn postgres_detail(error: &::postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => format!("{} ({}: {})", error, db.code().code(), db.message()),
+        None => error.to_string(),
+    }
 }
 
 pub enum Connection {
