@@ -13,7 +13,6 @@ pub(super) mod sql {
     pub const FINISH_RUN: Query = Query::portable(include_str!("sql/finish_run.sql"));
     pub const UPSERT: Query = Query::portable(include_str!("sql/upsert.sql"));
     pub const CLAIM: Query = Query::portable(include_str!("sql/claim.sql"));
-    pub const CLAIM_IN_DOUBT: Query = Query::portable(include_str!("sql/claim_in_doubt.sql"));
     pub const SETTLE_IN_DOUBT: Query = Query::portable(include_str!("sql/settle_in_doubt.sql"));
     pub const RUNS: Query = Query::portable(include_str!("sql/runs.sql"));
     pub const DELIVERIES: Query = Query::portable(include_str!("sql/deliveries.sql"));

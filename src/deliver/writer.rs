@@ -109,9 +109,6 @@ impl Ledger {
                 let statements: Vec<_> = batch
                     .iter()
                     .map(|write| match write {
-                        Write::Claim(claim, _) if claim.in_doubt_too => {
-                            (&sql::CLAIM_IN_DOUBT, claim_values(claim))
-                        }
                         Write::Claim(claim, _) => (&sql::CLAIM, claim_values(claim)),
                         Write::Outcome(outcome) => (&sql::UPSERT, outcome_values(outcome)),
                     })
@@ -155,6 +152,7 @@ fn claim_values(claim: &Claim) -> Vec<Value> {
         claim.message_id.as_str().into(),
         claim.run_id.as_str().into(),
         now().into(),
+        i64::from(claim.in_doubt_too).into(),
     ]
 }
 
