@@ -80,21 +80,8 @@ impl Setup {
         self.command(port, "smtp", &self.out()).output().unwrap()
     }
 
-    /// Managers of the active sites: the recipients of site-scorecards.
     fn managers(&self) -> Vec<String> {
-        let connection = duckdb::Connection::open_in_memory().unwrap();
-        let path = self.dir.path().join("data/sites.parquet");
-        let mut statement = connection
-            .prepare(&format!(
-                "SELECT manager_email FROM '{}' WHERE active ORDER BY 1",
-                path.display()
-            ))
-            .unwrap();
-        statement
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
+        managers_in(self.dir.path())
     }
 }
 
@@ -483,38 +470,7 @@ fn payroll_resend_carries_the_scorecard_csv_the_run_delivered() {
 #[test]
 fn starttls_and_implicit_tls_deliver_to_a_server_with_a_trusted_certificate() {
     let setup = Setup::new(5, "example.com, example.fr, example.gr, example.co.uk");
-    let tls = setup.dir.path().join("tls");
-    std::fs::create_dir_all(&tls).unwrap();
-    let (cert, key) = (tls.join("cert.pem"), tls.join("key.pem"));
-    let made = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=localhost",
-        ])
-        .args([
-            "-addext",
-            "subjectAltName=DNS:localhost",
-            "-addext",
-            "basicConstraints=critical,CA:FALSE",
-        ])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output()
-        .unwrap();
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
+    let (cert, key) = common::certificate::self_signed(&setup.dir.path().join("tls"));
     let config = std::fs::read_to_string(&setup.config).unwrap();
     let trusting = config.replace(
         "\ndelivery:\n",

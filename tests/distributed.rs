@@ -66,21 +66,8 @@ impl Setup {
         self.xbrief(state, smtp, out, &args)
     }
 
-    /// Managers of the active sites: the recipients of site-scorecards.
     fn managers(&self) -> Vec<String> {
-        let connection = duckdb::Connection::open_in_memory().unwrap();
-        let path = self.dir.path().join("data/sites.parquet");
-        let mut statement = connection
-            .prepare(&format!(
-                "SELECT manager_email FROM '{}' WHERE active ORDER BY 1",
-                path.display()
-            ))
-            .unwrap();
-        statement
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
+        managers_in(self.dir.path())
     }
 }
 
@@ -367,6 +354,17 @@ fn replicated(
     schedule: &str,
     lease: &str,
 ) -> runner::Runner {
+    replicated_with(sites, pg, smtp, (schedule, lease), |text| text)
+}
+
+/// The same, with `edit` applied to the config text after.
+fn replicated_with(
+    sites: usize,
+    pg: &Postgres,
+    smtp: u16,
+    (schedule, lease): (&str, &str),
+    edit: impl Fn(String) -> String,
+) -> runner::Runner {
     let (url, schedule, lease) = (pg.url(), schedule.to_string(), lease.to_string());
     runner::Runner::new(sites, move |text| {
         let text = text.replace(
@@ -374,8 +372,31 @@ fn replicated(
             &format!("  transport: smtp\n  smtp: {{ host: localhost, port: {smtp}, tls: none }}"),
         );
         let text = runner::only("site-scorecards", &schedule, "40d")(text);
-        format!("{text}\nstate:\n  url: {url}\n  lease: {lease}\n")
+        edit(format!("{text}\nstate:\n  url: {url}\n  lease: {lease}\n"))
     })
+}
+
+/// The replicas' names and their runners.
+fn replicas(runner: &runner::Runner, names: &[&str]) -> BTreeMap<String, runner::Served> {
+    names
+        .iter()
+        .map(|name| {
+            let replica = format!("replica-{name}");
+            let served = runner.serve_as(&[], &[("XBRIEF_REPLICA", &replica)]);
+            (replica, served)
+        })
+        .collect()
+}
+
+/// The replica part of an owner (`replica-a:4242` → `replica-a`).
+fn replica_of(owner: &str) -> String {
+    owner.rsplit_once(':').unwrap().0.to_string()
+}
+
+fn parse_time(text: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .unwrap_or_else(|e| panic!("{text:?}: {e}"))
+        .with_timezone(&chrono::Utc)
 }
 
 #[test]
@@ -434,21 +455,13 @@ fn a_replica_killed_mid_send_is_taken_over_within_the_lease_and_nobody_gets_two(
     let server = SmtpServer::start(&store, 0, &["--gate-after", "20"]);
     // the job's latest fire is a miss all three catch up at start: one claims it
     let runner = replicated(81, &pg, server.port, "0 6 3 * *", "5s");
-    let mut replicas: BTreeMap<String, runner::Served> = ["a", "b", "c"]
-        .into_iter()
-        .map(|name| {
-            let replica = format!("replica-{name}");
-            let served = runner.serve_as(&[], &[("XBRIEF_REPLICA", &replica)]);
-            (replica, served)
-        })
-        .collect();
+    let mut replicas = replicas(&runner, &["a", "b", "c"]);
     wait_until("20 messages", Duration::from_secs(90), || {
         server.total() >= 20
     });
     std::thread::sleep(Duration::from_millis(300));
     let owner = pg.psql("SELECT owner FROM fires WHERE done = 0");
-    let replica = owner.rsplit_once(':').unwrap().0.to_string();
-    let mut dead = replicas.remove(&replica).unwrap();
+    let mut dead = replicas.remove(&replica_of(&owner)).unwrap();
     dead.child.kill().unwrap();
     dead.child.wait().unwrap();
     let killed = chrono::Utc::now();
@@ -460,9 +473,7 @@ fn a_replica_killed_mid_send_is_taken_over_within_the_lease_and_nobody_gets_two(
     let started = pg.psql(&format!(
         "SELECT min(started_at) FROM runs WHERE owner <> '{owner}'"
     ));
-    let taken = chrono::DateTime::parse_from_rfc3339(&started)
-        .unwrap()
-        .with_timezone(&chrono::Utc);
+    let taken = parse_time(&started);
     let seconds = (taken - killed).num_milliseconds() as f64 / 1000.0;
     println!("takeover {seconds:.1} s after the SIGKILL (lease 5 s)");
     assert!(
@@ -515,4 +526,123 @@ fn a_replica_killed_mid_send_is_taken_over_within_the_lease_and_nobody_gets_two(
         history.contains(&format!("on {owner}")) && history.contains(" on replica-"),
         "{history}"
     );
+}
+
+#[test]
+fn a_replica_killed_while_waiting_for_data_is_taken_over_and_the_wait_keeps_its_deadline() {
+    let pg = Postgres::start();
+    let mail = tempfile::tempdir().unwrap();
+    let server = SmtpServer::start(&mail.path().join("mail"), 0, &[]);
+    // one fire, 4 s from now (Paris time, the config's zone); the data is never fresh (its
+    // newest response is from October), so the fire waits 20 s, then runs with the banner
+    let due = chrono::Utc::now() + chrono::Duration::seconds(4);
+    let paris = due.with_timezone(&chrono_tz::Europe::Paris);
+    let schedule = paris.format("%-S %-M %-H %-d %-m *").to_string();
+    let runner = replicated_with(9, &pg, server.port, (&schedule, "3s"), |text| {
+        text.replace(
+            "    catch_up_within: 40d",
+            "    catch_up_within: 40d\n    wait_for_data: { max_age: 24h, deadline: 20s, then: run }",
+        )
+    });
+    let mut replicas = replicas(&runner, &["a", "b"]);
+    wait_until("the fire claimed", Duration::from_secs(30), || {
+        pg.psql("SELECT to_regclass('fires') IS NOT NULL") == "t"
+            && pg.psql("SELECT count(*) FROM fires WHERE done = 0") == "1"
+    });
+    std::thread::sleep(Duration::from_millis(1500));
+    let owner = pg.psql("SELECT owner FROM fires WHERE done = 0");
+    assert_eq!(pg.psql("SELECT count(*) FROM runs"), "0", "still waiting");
+    let mut dead = replicas.remove(&replica_of(&owner)).unwrap();
+    dead.child.kill().unwrap();
+    dead.child.wait().unwrap();
+    wait_until("the run after the wait", Duration::from_secs(60), || {
+        pg.psql("SELECT count(*) FROM runs WHERE status <> 'running'") == "1"
+    });
+    let logs: Vec<String> = replicas.into_values().map(runner::stop).collect();
+    let survivor = &logs[0];
+    assert!(
+        survivor.contains(&format!(
+            "resuming a run that died: taking over from {owner}"
+        )),
+        "{survivor}"
+    );
+    assert!(
+        survivor.contains("running with the incomplete-data banner"),
+        "{survivor}"
+    );
+    // the wait's deadline is the fire's (due + 20 s), not restarted by the takeover (at
+    // about due + 4 s, which would give due + 24 s)
+    let started = parse_time(&pg.psql("SELECT started_at FROM runs"));
+    let after_due = (started - due).num_milliseconds() as f64 / 1000.0;
+    println!("run started {after_due:.1} s after its fire (deadline 20 s, lease 3 s)");
+    assert!(
+        (19.0..23.0).contains(&after_due),
+        "the run started {after_due} s after its fire"
+    );
+    assert_eq!(pg.psql("SELECT count(*) FROM runs"), "1", "run once");
+    let managers = managers_in(runner.dir.path());
+    assert_eq!(server.received(), all_once(&managers));
+}
+
+#[test]
+fn replicas_reload_an_edit_each_and_the_new_schedule_is_still_run_once_per_fire() {
+    let pg = Postgres::start();
+    let mail = tempfile::tempdir().unwrap();
+    let server = SmtpServer::start(&mail.path().join("mail"), 0, &[]);
+    let runner = replicated(4, &pg, server.port, "* * * * * *", "5s");
+    let replicas = replicas(&runner, &["a", "b"]);
+    let fires_of = |job: &str| -> u32 {
+        let sql = format!("SELECT count(*) FROM fires WHERE job = '{job}'");
+        pg.psql(&sql).parse().unwrap_or(0)
+    };
+    wait_until(
+        "3 fires of site-scorecards",
+        Duration::from_secs(60),
+        || {
+            pg.psql("SELECT to_regclass('fires') IS NOT NULL") == "t"
+                && fires_of("site-scorecards") >= 3
+        },
+    );
+    // the edit both replicas read: site-scorecards never fires again, executive-monthly
+    // every second
+    let edited = runner::only("executive-monthly", "* * * * * *", "")(
+        std::fs::read_to_string(&runner.config).unwrap(),
+    );
+    std::fs::write(&runner.config, edited).unwrap();
+    let logs_so_far = || -> Vec<String> {
+        replicas
+            .values()
+            .map(|s| std::fs::read_to_string(&s.log).unwrap_or_default())
+            .collect()
+    };
+    wait_until("both reloaded", Duration::from_secs(30), || {
+        logs_so_far()
+            .iter()
+            .all(|l| l.contains("config reloaded: 4 job(s)"))
+    });
+    // a fire claimed just before the reload may still be starting
+    std::thread::sleep(Duration::from_secs(2));
+    let scorecard_fires = fires_of("site-scorecards");
+    wait_until(
+        "5 fires of executive-monthly",
+        Duration::from_secs(60),
+        || fires_of("executive-monthly") >= 5,
+    );
+    let logs: Vec<String> = replicas.into_values().map(runner::stop).collect();
+    assert_eq!(
+        fires_of("site-scorecards"),
+        scorecard_fires,
+        "the old schedule fired after the reload: {logs:?}"
+    );
+    assert_eq!(
+        pg.psql("SELECT count(*) FROM (SELECT fire_at FROM runs WHERE fire_at IS NOT NULL GROUP BY job, fire_at HAVING count(*) > 1) twice"),
+        "0",
+        "a fire run twice"
+    );
+    // each briefing once: the managers' of the first fire, the executives' of the new job
+    let received = server.received();
+    assert!(received.values().all(|n| *n == 1), "{received:?}");
+    for executive in ["ceo@example.com", "coo@example.com", "cfo@example.com"] {
+        assert_eq!(received.get(executive), Some(&1), "{received:?}");
+    }
 }

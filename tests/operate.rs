@@ -272,11 +272,9 @@ fn a_paused_job_skips_its_fires_and_runs_again_when_resumed() {
     let log = stop(served);
     assert!(log.contains("skipped: paused by"), "{log}");
     assert!(log.contains("(data migration)"), "{log}");
+    // (the catch-up at the resume is a_resumed_job_catches_up_its_latest_miss's: here the
+    // next fire, 2 s away, may run before the runner sees the resume)
     assert!(log.contains("site-scorecards: resumed"), "{log}");
-    assert!(
-        log.contains("caught up: missed at"),
-        "the miss is caught up: {log}"
-    );
     let history = runner.history();
     assert!(
         history.contains("(paused by "),

@@ -248,7 +248,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Pause(args) => Ok(operate::pause(config, args)?),
         Command::Resume(args) => Ok(operate::resume(config, args)?),
         Command::SendTest(args) => operate::send_test(config, args),
-        Command::State(args) => Ok(state::state(config, args)?),
+        Command::State(args) => state::state(config, args),
         Command::Schema => {
             let schema = crate::config::json_schema();
             println!(

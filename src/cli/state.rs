@@ -1,6 +1,7 @@
 //! `xbrief state migrate`: brings the state store's schema up to this build's version ahead
 //! of a rollout (every command also does so when it opens the store).
 
+use super::Failure;
 use crate::config::Config;
 use crate::deliver::Ledger;
 use crate::run;
@@ -23,8 +24,10 @@ pub enum StateCommand {
     },
 }
 
-pub fn state(config_path: &Path, args: StateArgs) -> Result<(), String> {
-    let config = Config::load(config_path).map_err(|e| e.to_string())?;
+/// A config that does not load (a bad `XBRIEF_STATE_URL` among it) exits 2; a store that does
+/// not answer or refuses exits 1.
+pub fn state(config_path: &Path, args: StateArgs) -> Result<(), Failure> {
+    let config = Config::load(config_path).map_err(Failure::config)?;
     match args.command {
         StateCommand::Migrate { out } => {
             let out_dir = out.unwrap_or_else(|| config.paths.output.clone());

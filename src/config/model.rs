@@ -48,7 +48,9 @@ pub struct ConfigFile {
 pub struct StateSection {
     /// `sqlite:PATH` (the embedded store, one file) or `postgres://user@host:port/database`,
     /// shared by replicas of `serve` and shards of a run. No password here: it comes from
-    /// `XBRIEF_STATE_URL` (which overrides this URL) or `PGPASSWORD`.
+    /// `XBRIEF_STATE_URL` (which overrides this URL) or `PGPASSWORD`. TLS in libpq's words:
+    /// `?sslmode=verify-full&sslrootcert=/etc/xbrief/db-ca.pem` (also `disable`, `prefer`,
+    /// the default, `require` and `verify-ca`).
     #[schemars(with = "Option<String>")]
     pub url: Option<Spanned<String>>,
     /// How long a run or a claimed fire stays claimed without being renewed (its owner

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod certificate;
 pub mod postgres;
 pub mod runner;
 pub mod s3;
@@ -193,4 +194,21 @@ pub fn small_demo(dir: &Path, sites: usize, seed: &str, retry: &str) -> String {
             "  admins: [xbrief-admin@example.com]",
             &format!("  admins: [xbrief-admin@example.com]\n  retry: {retry}"),
         )
+}
+
+/// Managers of the active sites in `dir/data`: the recipients of site-scorecards.
+pub fn managers_in(dir: &Path) -> Vec<String> {
+    let connection = duckdb::Connection::open_in_memory().unwrap();
+    let path = dir.join("data/sites.parquet");
+    let mut statement = connection
+        .prepare(&format!(
+            "SELECT manager_email FROM '{}' WHERE active ORDER BY 1",
+            path.display()
+        ))
+        .unwrap();
+    statement
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
 }

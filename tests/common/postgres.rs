@@ -45,6 +45,43 @@ fn as_server_user(program: &Path, args: &[&str]) -> std::process::Output {
 impl Postgres {
     /// A new cluster, started, with database `xbrief`.
     pub fn start() -> Postgres {
+        Postgres::start_configured(|_| {})
+    }
+
+    /// The same, answering TCP over TLS only (`hostssl`; a connection in the clear is
+    /// refused), with the certificate and key given.
+    pub fn start_tls(cert: &Path, key: &Path) -> Postgres {
+        Postgres::start_configured(|data| {
+            let (server_cert, server_key) = (data.join("server.crt"), data.join("server.key"));
+            std::fs::copy(cert, &server_cert).unwrap();
+            std::fs::copy(key, &server_key).unwrap();
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&server_key, std::fs::Permissions::from_mode(0o600)).unwrap();
+            let mut conf = std::fs::read_to_string(data.join("postgresql.conf")).unwrap();
+            conf.push_str(
+                "\nssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n",
+            );
+            std::fs::write(data.join("postgresql.conf"), conf).unwrap();
+            std::fs::write(
+                data.join("pg_hba.conf"),
+                "local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n",
+            )
+            .unwrap();
+            if is_root() {
+                for file in [&server_cert, &server_key] {
+                    let status = Command::new("chown")
+                        .arg("postgres:postgres")
+                        .arg(file)
+                        .status()
+                        .unwrap();
+                    assert!(status.success());
+                }
+            }
+        })
+    }
+
+    /// A new cluster, `configure`d (its data folder) before it first starts.
+    fn start_configured(configure: impl FnOnce(&Path)) -> Postgres {
         let dir = tempfile::Builder::new()
             .prefix("xbrief-pg")
             .tempdir()
@@ -76,6 +113,7 @@ impl Postgres {
             "initdb: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        configure(&data);
         let postgres = Postgres {
             port: super::smtp::free_port(),
             dir,

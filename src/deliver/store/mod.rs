@@ -6,6 +6,7 @@
 mod migrations;
 mod postgres;
 mod sqlite;
+mod tls;
 mod url;
 mod value;
 
@@ -48,13 +49,20 @@ pub enum StoreError {
     Folder(#[source] std::io::Error),
 }
 
-/// rust-postgres says only "db error" for the server's errors: the server's own words, with
-/// their SQLSTATE, say what happened.
+/// rust-postgres says only "db error" for the server's errors, and not the cause of the
+/// others: the server's own words, with their SQLSTATE, or the causes (a refused connection,
+/// a certificate nobody signed) say what happened.
 fn postgres_detail(error: &::postgres::Error) -> String {
-    match error.as_db_error() {
-        Some(db) => format!("{} ({}: {})", error, db.code().code(), db.message()),
-        None => error.to_string(),
+    if let Some(db) = error.as_db_error() {
+        return format!("{} ({}: {})", error, db.code().code(), db.message());
     }
+    let mut text = error.to_string();
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        text.push_str(&format!(": {inner}"));
+        cause = inner.source();
+    }
+    text
 }
 
 pub enum Connection {
@@ -73,7 +81,7 @@ impl Connection {
                 Ok(Connection::Sqlite(sqlite::open(path)?))
             }
             StateUrl::Postgres(url) => Ok(Connection::Postgres(Box::new(
-                postgres::Postgres::open(&url.config)?,
+                postgres::Postgres::open(url)?,
             ))),
         }
     }

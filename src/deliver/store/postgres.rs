@@ -3,9 +3,10 @@
 
 use super::StoreError;
 use super::migrations::{CURRENT, POSTGRES, pending};
+use super::url::PostgresUrl;
 use super::value::{Row, Value};
 use postgres::types::{ToSql, Type};
-use postgres::{Client, GenericClient, NoTls, Statement};
+use postgres::{Client, GenericClient, Statement};
 use std::collections::HashMap;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -33,13 +34,14 @@ struct Session {
 }
 
 impl Postgres {
-    pub fn open(config: &postgres::Config) -> Result<Postgres, StoreError> {
-        let mut config = config.clone();
+    pub fn open(url: &PostgresUrl) -> Result<Postgres, StoreError> {
+        let mut config = url.config.clone();
         config.connect_timeout(CONNECT_TIMEOUT);
+        let tls = url.tls.clone();
         let (calls, incoming) = mpsc::channel::<Call>();
         let (opened, open_result) = mpsc::channel();
         let worker = std::thread::spawn(move || {
-            let session = config.connect(NoTls).and_then(|mut client| {
+            let session = config.connect(tls).and_then(|mut client| {
                 migrate(&mut client)?;
                 Ok(Session {
                     client,

@@ -1,7 +1,9 @@
 //! Where the state store is: `sqlite:PATH` (the embedded default) or `postgres://…`, parsed
 //! once. A PostgreSQL URL's password comes from the environment only (`XBRIEF_STATE_URL`
-//! or `PGPASSWORD`), and the URL is only ever shown without it.
+//! or `PGPASSWORD`), and the URL is only ever shown without it. Its TLS words (`sslmode`,
+//! `sslrootcert`) are libpq's, read by [`super::tls`].
 
+use super::tls::{ServerTls, TlsError};
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -15,6 +17,7 @@ pub enum StateUrl {
 #[derive(Clone)]
 pub struct PostgresUrl {
     pub(super) config: postgres::Config,
+    pub(super) tls: tokio_postgres_rustls::MakeRustlsConnect,
     /// user@host:port/database, for messages.
     shown: String,
 }
@@ -25,6 +28,8 @@ pub enum StateUrlError {
     Scheme(String),
     #[error("not a PostgreSQL URL ({0})")]
     Postgres(String),
+    #[error(transparent)]
+    Tls(#[from] TlsError),
     #[error(
         "a password does not belong in the config file: set XBRIEF_STATE_URL or PGPASSWORD in the environment"
     )]
@@ -55,8 +60,10 @@ impl StateUrl {
             let scheme = text.split_once(':').map_or("", |(s, _)| s);
             return Err(StateUrlError::Scheme(format!("{scheme}:…")));
         }
-        let mut config =
-            postgres::Config::from_str(text).map_err(|e| StateUrlError::Postgres(e.to_string()))?;
+        let (text, ServerTls { mode, connector }) = super::tls::from_url(text)?;
+        let mut config = postgres::Config::from_str(&text)
+            .map_err(|e| StateUrlError::Postgres(e.to_string()))?;
+        config.ssl_mode(mode);
         if config.get_password().is_some() && !password_allowed {
             return Err(StateUrlError::PasswordInFile);
         }
@@ -69,7 +76,11 @@ impl StateUrl {
             config.application_name("xbrief");
         }
         let shown = shown(&config);
-        Ok(StateUrl::Postgres(Box::new(PostgresUrl { config, shown })))
+        Ok(StateUrl::Postgres(Box::new(PostgresUrl {
+            config,
+            tls: connector,
+            shown,
+        })))
     }
 }
 
