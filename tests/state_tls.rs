@@ -10,10 +10,16 @@ use std::process::{Command, Output};
 
 /// `xbrief state migrate` on the store at `url`.
 fn migrate(url: &str) -> Output {
+    migrate_with(url, &[])
+}
+
+/// The same, with libpq's variables `env`.
+fn migrate_with(url: &str, env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xbrief"))
         .current_dir(repo())
         .args(["--config", "config/xbrief.yaml", "state", "migrate"])
         .env("XBRIEF_STATE_URL", url)
+        .envs(env.iter().copied())
         .output()
         .unwrap()
 }
@@ -49,6 +55,14 @@ fn each_sslmode_checks_what_libpq_checks_and_nothing_goes_in_the_clear() {
         let chain = migrate(&at("127.0.0.1", &query));
         assert!(chain.status.success(), "{mode}: {}", stderr(&chain));
     }
+    // libpq's variables, when the URL says nothing
+    let cert_text = cert.to_string_lossy();
+    let from_env = [("PGSSLMODE", "verify-full"), ("PGSSLROOTCERT", &cert_text)];
+    let plain_url = format!("postgres://postgres@localhost:{}/xbrief", pg.port);
+    let verified = migrate_with(&plain_url, &from_env);
+    assert!(verified.status.success(), "{}", stderr(&verified));
+    let unknown = migrate_with(&plain_url, &from_env[..1]);
+    refused(&unknown, 1, "invalid peer certificate: UnknownIssuer");
     // a root file that is not there is named, before any connection
     let query = "sslmode=verify-full&sslrootcert=/nonexistent/root.pem";
     let missing = migrate(&at("localhost", query));

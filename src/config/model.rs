@@ -50,7 +50,7 @@ pub struct StateSection {
     /// shared by replicas of `serve` and shards of a run. No password here: it comes from
     /// `XBRIEF_STATE_URL` (which overrides this URL) or `PGPASSWORD`. TLS in libpq's words:
     /// `?sslmode=verify-full&sslrootcert=/etc/xbrief/db-ca.pem` (also `disable`, `prefer`,
-    /// the default, `require` and `verify-ca`).
+    /// the default, `require` and `verify-ca`; else `PGSSLMODE`, `PGSSLROOTCERT`).
     #[schemars(with = "Option<String>")]
     pub url: Option<Spanned<String>>,
     /// How long a run or a claimed fire stays claimed without being renewed (its owner

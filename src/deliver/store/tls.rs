@@ -1,5 +1,6 @@
 //! TLS to PostgreSQL, in libpq's words: `sslmode` (`disable`, `prefer`, `require`,
-//! `verify-ca`, `verify-full`) and `sslrootcert=FILE` in the URL. rust-postgres knows only
+//! `verify-ca`, `verify-full`) and `sslrootcert=FILE` in the URL, else libpq's variables
+//! `PGSSLMODE` and `PGSSLROOTCERT`. rust-postgres knows only
 //! the first three, so the URL's TLS words are read here and the client is handed
 //! `require` for the verifying modes, with a rustls verifier that checks what the mode
 //! asks: nothing (encryption only), the chain, or the chain and the host name.
@@ -41,12 +42,15 @@ pub struct ServerTls {
     pub connector: MakeRustlsConnect,
 }
 
-/// Reads `sslmode` and `sslrootcert` from the URL's query; the URL without them comes back
-/// with `sslmode=require` in place of a verifying mode.
-pub fn from_url(text: &str) -> Result<(String, ServerTls), TlsError> {
+/// Reads `sslmode` and `sslrootcert` from the URL's query, or from `env`'s `PGSSLMODE` and
+/// `PGSSLROOTCERT`; the URL comes back without them.
+pub fn from_url(
+    text: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(String, ServerTls), TlsError> {
     let (base, query) = text.split_once('?').unwrap_or((text, ""));
-    let mut mode = String::from("prefer");
-    let mut root_file = None;
+    let mut mode = env("PGSSLMODE").unwrap_or_else(|| String::from("prefer"));
+    let mut root_file = env("PGSSLROOTCERT").map(PathBuf::from);
     let mut kept = form_urlencoded::Serializer::new(String::new());
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
         match key.as_ref() {
@@ -182,33 +186,39 @@ impl ServerCertVerifier for Verifier {
 mod tests {
     use super::*;
 
+    fn from_url_alone(text: &str) -> Result<(String, ServerTls), TlsError> {
+        from_url(text, &|_| None)
+    }
+
     #[test]
     fn the_tls_words_leave_the_url_and_the_rest_stays() {
-        let (url, tls) =
-            from_url("postgres://x@db:5432/briefs?sslmode=verify-full&application_name=pod-1")
-                .unwrap();
+        let (url, tls) = from_url_alone(
+            "postgres://x@db:5432/briefs?sslmode=verify-full&application_name=pod-1",
+        )
+        .unwrap();
         assert_eq!(url, "postgres://x@db:5432/briefs?application_name=pod-1");
         assert_eq!(tls.mode, SslMode::Require);
-        let (url, tls) = from_url("postgres://x@db/briefs").unwrap();
+        let (url, tls) = from_url_alone("postgres://x@db/briefs").unwrap();
         assert_eq!(url, "postgres://x@db/briefs");
         assert_eq!(tls.mode, SslMode::Prefer);
-        let (_, tls) = from_url("postgres://x@db/briefs?sslmode=disable").unwrap();
+        let (_, tls) = from_url_alone("postgres://x@db/briefs?sslmode=disable").unwrap();
         assert_eq!(tls.mode, SslMode::Disable);
     }
 
     #[test]
     fn an_unknown_mode_and_a_missing_root_file_are_named() {
         assert_eq!(
-            from_url("postgres://x@db/b?sslmode=allow")
+            from_url_alone("postgres://x@db/b?sslmode=allow")
                 .err()
                 .unwrap()
                 .to_string(),
             "sslmode `allow`: expected disable, prefer, require, verify-ca or verify-full"
         );
-        let error = from_url("postgres://x@db/b?sslmode=verify-ca&sslrootcert=/nonexistent/ca.pem")
-            .err()
-            .unwrap()
-            .to_string();
+        let error =
+            from_url_alone("postgres://x@db/b?sslmode=verify-ca&sslrootcert=/nonexistent/ca.pem")
+                .err()
+                .unwrap()
+                .to_string();
         assert!(
             error.starts_with("sslrootcert /nonexistent/ca.pem: ")
                 && error.ends_with(": expected a file of PEM certificates"),
@@ -217,11 +227,25 @@ mod tests {
         let empty = tempfile::NamedTempFile::new().unwrap();
         let text = format!("postgres://x@db/b?sslrootcert={}", empty.path().display());
         assert!(
-            from_url(&text)
+            from_url_alone(&text)
                 .err()
                 .unwrap()
                 .to_string()
                 .contains(": no certificate in it: "),
         );
+    }
+
+    #[test]
+    fn the_variables_apply_unless_the_url_says_otherwise() {
+        let env = |name: &str| (name == "PGSSLMODE").then(|| "disable".to_string());
+        let (_, tls) = from_url("postgres://x@db/b", &env).unwrap();
+        assert_eq!(tls.mode, SslMode::Disable);
+        let (_, tls) = from_url("postgres://x@db/b?sslmode=verify-full", &env).unwrap();
+        assert_eq!(tls.mode, SslMode::Require);
+        let missing = |name: &str| (name == "PGSSLROOTCERT").then(|| "/nonexistent/r.pem".into());
+        assert!(matches!(
+            from_url("postgres://x@db/b", &missing),
+            Err(TlsError::RootCert { .. })
+        ));
     }
 }

@@ -60,7 +60,8 @@ impl StateUrl {
             let scheme = text.split_once(':').map_or("", |(s, _)| s);
             return Err(StateUrlError::Scheme(format!("{scheme}:…")));
         }
-        let (text, ServerTls { mode, connector }) = super::tls::from_url(text)?;
+        let (text, ServerTls { mode, connector }) =
+            super::tls::from_url(text, &|name| std::env::var(name).ok())?;
         let mut config = postgres::Config::from_str(&text)
             .map_err(|e| StateUrlError::Postgres(e.to_string()))?;
         config.ssl_mode(mode);
