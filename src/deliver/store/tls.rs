@@ -1,9 +1,9 @@
 //! TLS to PostgreSQL, in libpq's words: `sslmode` (`disable`, `prefer`, `require`,
 //! `verify-ca`, `verify-full`) and `sslrootcert=FILE` in the URL, else libpq's variables
-//! `PGSSLMODE` and `PGSSLROOTCERT`. rust-postgres knows only
-//! the first three, so the URL's TLS words are read here and the client is handed
-//! `require` for the verifying modes, with a rustls verifier that checks what the mode
-//! asks: nothing (encryption only), the chain, or the chain and the host name.
+//! `PGSSLMODE` and `PGSSLROOTCERT`. rust-postgres knows only the first three modes, so the
+//! TLS words are read here and the client is handed `require` for the verifying modes, with
+//! a rustls verifier that checks what the mode asks: nothing (encryption only), the chain,
+//! or the chain and the host name.
 
 use postgres::config::SslMode;
 use rustls::client::WebPkiServerVerifier;
@@ -17,7 +17,7 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 
 /// What a TLS connection checks of the server's certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Check {
+enum Check {
     /// `prefer` and `require` (libpq's meaning): encrypted, the server not authenticated.
     Nothing,
     /// `verify-ca`, or `require` with `sslrootcert`: signed by a trusted root.
