@@ -51,14 +51,15 @@ pub fn from_url(
     let (base, query) = text.split_once('?').unwrap_or((text, ""));
     let mut mode = env("PGSSLMODE").unwrap_or_else(|| String::from("prefer"));
     let mut root_file = env("PGSSLROOTCERT").map(PathBuf::from);
-    let mut kept = form_urlencoded::Serializer::new(String::new());
-    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
-        match key.as_ref() {
-            "sslmode" => mode = value.into_owned(),
-            "sslrootcert" => root_file = Some(PathBuf::from(value.as_ref())),
-            _ => {
-                kept.append_pair(&key, &value);
-            }
+    // the other parameters stay as written: rust-postgres percent-decodes them itself
+    let mut kept = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let decoded = || percent_encoding::percent_decode_str(value).decode_utf8_lossy();
+        match key {
+            "sslmode" => mode = decoded().into_owned(),
+            "sslrootcert" => root_file = Some(PathBuf::from(decoded().as_ref())),
+            _ => kept.push(pair),
         }
     }
     let (ssl_mode, check) = match (mode.as_str(), &root_file) {
@@ -77,10 +78,9 @@ pub fn from_url(
         },
     };
     let connector = connector(roots, check)?;
-    let kept = kept.finish();
     let url = match kept.is_empty() {
         true => base.to_string(),
-        false => format!("{base}?{kept}"),
+        false => format!("{base}?{}", kept.join("&")),
     };
     let tls = ServerTls {
         mode: ssl_mode,
@@ -203,6 +203,10 @@ mod tests {
         assert_eq!(tls.mode, SslMode::Prefer);
         let (_, tls) = from_url_alone("postgres://x@db/briefs?sslmode=disable").unwrap();
         assert_eq!(tls.mode, SslMode::Disable);
+        // kept as written: `+` is not a space to rust-postgres
+        let (url, _) =
+            from_url_alone("postgres://x@db/b?options=-c%20a%3D1+2&sslmode=require").unwrap();
+        assert_eq!(url, "postgres://x@db/b?options=-c%20a%3D1+2");
     }
 
     #[test]
